@@ -1,0 +1,63 @@
+// Config: what a run needs to know, merged from flags, environment, dwh.cfg and defaults.
+//
+// dwh.cfg stays compatible with the original Redshift project:
+//   [CLUSTER] HOST, DB_NAME, DB_USER, DB_PASSWORD, DB_PORT
+//   [IAM_ROLE] ARN
+//   [S3] LOG_DATA, LOG_JSONPATH, SONG_DATA
+//   [AWS] KEY, SECRET
+// plus [WAREHOUSE] ENGINE (sqlite | postgres | redshift), DATABASE, SCHEMA.
+// Precedence: command-line flags, then environment variables (SPARKIFY_ENGINE,
+// SPARKIFY_DATABASE, SPARKIFY_SCHEMA, SPARKIFY_SONG_DATA, SPARKIFY_LOG_DATA), then the file,
+// then defaults (engine sqlite, database sparkify.db). Secrets are never part of messages.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sparkify/status.h"
+
+namespace sparkify {
+
+struct Config {
+  std::string engine = "sqlite";
+  std::string database = "sparkify.db";  // SQLite file, or a libpq URI / key=value string
+  std::string schema = "public";         // server engines only
+
+  // [CLUSTER], used by server engines when `database` was not given.
+  std::string host;
+  std::string db_name;
+  std::string db_user;
+  std::string db_password;  // secret
+  std::string db_port;
+
+  std::string iam_role_arn;  // [IAM_ROLE] ARN
+  std::string song_data;     // local path or s3:// URI
+  std::string log_data;
+  std::string log_jsonpath;  // [S3] LOG_JSONPATH (Redshift)
+  std::string aws_key;       // [AWS] KEY
+  std::string aws_secret;    // [AWS] SECRET, secret
+
+  std::string config_file;            // the file that was read, empty when none
+  std::vector<std::string> warnings;  // e.g. unknown keys
+};
+
+// Values given on the command line; unset ones do not override.
+struct ConfigOverrides {
+  std::optional<std::string> config_file;  // --config; without it ./dwh.cfg is read if present
+  std::optional<std::string> engine;
+  std::optional<std::string> database;
+  std::optional<std::string> schema;
+  std::optional<std::string> song_data;
+  std::optional<std::string> log_data;
+};
+
+// Looks up an environment variable; injectable for tests.
+using GetEnv = std::function<std::optional<std::string>(const std::string&)>;
+GetEnv ProcessEnvironment();
+
+Result<Config> LoadConfig(const ConfigOverrides& overrides, const GetEnv& env);
+
+}  // namespace sparkify

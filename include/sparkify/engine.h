@@ -1,0 +1,86 @@
+// Engine: the one narrow interface between the pipeline and a warehouse.
+//
+// An Engine runs SQL, bulk-loads typed rows, and wraps a run in one transaction that also
+// holds the warehouse's write lock (so two runs never interleave). What differs between
+// engines is data (EngineTraits), not branches on the engine's name in the pipeline.
+//
+// Implementations: SQLite (embedded, default), PostgreSQL (libpq, COPY). An Engine owns its
+// connection; it is not thread-safe, and at most one RowWriter may be open at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sparkify/status.h"
+
+namespace sparkify {
+
+struct EngineTraits {
+  std::string name;  // "sqlite", "postgres", "redshift"
+  // Folders of sql/ searched in order for a statement file, most specific first.
+  std::vector<std::string> sql_dialects;
+  // True when staging rows pass through this process (RowWriter); false when the warehouse
+  // stages the files itself (Redshift COPY from S3).
+  bool stages_through_client = true;
+};
+
+// Rows of a query, every value as text (NULL as nullopt), in the engine's text rendering.
+struct QueryResult {
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::optional<std::string>>> rows;
+};
+
+// Appends typed rows to one table. Values are given column by column, in the column order the
+// writer was opened with, then EndRow(). Finish() flushes; a writer dropped without Finish()
+// discards what it buffered (the surrounding transaction rolls back anyway).
+class RowWriter {
+ public:
+  virtual ~RowWriter() = default;
+  virtual void Null() = 0;
+  virtual void Integer(int64_t value) = 0;
+  virtual void Real(double value) = 0;
+  virtual void Text(std::string_view value) = 0;  // valid UTF-8 without NUL
+  virtual Status EndRow() = 0;
+  virtual Status Finish() = 0;
+
+  template <typename T>
+  void Optional(const std::optional<T>& value) {
+    if (!value) {
+      Null();
+    } else if constexpr (std::is_same_v<T, double>) {
+      Real(*value);
+    } else if constexpr (std::is_integral_v<T>) {
+      Integer(*value);
+    } else {
+      Text(*value);
+    }
+  }
+};
+
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  virtual const EngineTraits& traits() const = 0;
+
+  // Runs one or more statements separated by semicolons; no result rows.
+  virtual Status Execute(std::string_view sql) = 0;
+  virtual Result<QueryResult> Query(std::string_view sql) = 0;
+
+  // Starts the run's transaction and takes the warehouse's write lock; fails with kBusy when
+  // another run holds it longer than the engine's wait.
+  virtual Status Begin() = 0;
+  virtual Status Commit() = 0;
+  virtual Status Rollback() = 0;
+
+  virtual Result<std::unique_ptr<RowWriter>> OpenWriter(
+      std::string_view table, const std::vector<std::string>& columns) = 0;
+
+  // Whether `table` exists (in the engine's schema).
+  virtual Result<bool> TableExists(std::string_view table) = 0;
+};
+
+}  // namespace sparkify

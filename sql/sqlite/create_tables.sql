@@ -1,0 +1,137 @@
+-- The Sparkify warehouse on SQLite. Every statement is idempotent: create-tables drops first,
+-- `run` only creates what is missing.
+-- Timestamps are TEXT 'YYYY-MM-DD HH:MM:SS.mmm' in UTC, which sorts as time does.
+
+CREATE TABLE IF NOT EXISTS etl_runs (
+  run_id      INTEGER PRIMARY KEY,
+  started_at  TEXT NOT NULL,
+  finished_at TEXT,
+  report      TEXT            -- the run's JSON load report
+);
+
+-- The file ledger: one row per input file version that was loaded.
+CREATE TABLE IF NOT EXISTS load_files (
+  file_id   INTEGER PRIMARY KEY,
+  source    TEXT NOT NULL,    -- 'songs' or 'logs'
+  path      TEXT NOT NULL,
+  size      INTEGER NOT NULL,
+  mtime_ns  INTEGER,
+  etag      TEXT,
+  records   INTEGER NOT NULL,
+  run_id    INTEGER NOT NULL,
+  loaded_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS load_files_path ON load_files (path);
+
+-- Quarantine: every input record that was not loaded, and why.
+CREATE TABLE IF NOT EXISTS load_errors (
+  run_id      INTEGER NOT NULL,
+  source      TEXT NOT NULL,
+  path        TEXT NOT NULL,
+  line        INTEGER,
+  document    INTEGER,
+  byte_offset INTEGER,
+  field       TEXT,
+  reason      TEXT NOT NULL,
+  raw         TEXT            -- the record's text, cut at 4096 bytes
+);
+
+CREATE TABLE IF NOT EXISTS staging_events (
+  artist          TEXT,
+  auth            TEXT,
+  first_name      TEXT,
+  gender          TEXT,
+  item_in_session INTEGER NOT NULL,
+  last_name       TEXT,
+  length          REAL,
+  level           TEXT,
+  location        TEXT,
+  method          TEXT,
+  page            TEXT,
+  registration    INTEGER,
+  session_id      INTEGER NOT NULL,
+  song            TEXT,
+  status          INTEGER,
+  ts              INTEGER NOT NULL,
+  user_agent      TEXT,
+  user_id         INTEGER,
+  run_id          INTEGER NOT NULL,
+  file_id         INTEGER NOT NULL,
+  line            INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS staging_songs (
+  num_songs        INTEGER,
+  artist_id        TEXT NOT NULL,
+  artist_latitude  REAL,
+  artist_longitude REAL,
+  artist_location  TEXT,
+  artist_name      TEXT,
+  song_id          TEXT NOT NULL,
+  title            TEXT,
+  duration         REAL,
+  year             INTEGER,
+  run_id           INTEGER NOT NULL,
+  file_id          INTEGER NOT NULL,
+  document         INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS songplays (
+  songplay_id     INTEGER PRIMARY KEY,
+  start_time      TEXT NOT NULL,
+  user_id         INTEGER,
+  song_id         TEXT,
+  artist_id       TEXT,
+  session_id      INTEGER NOT NULL,
+  item_in_session INTEGER NOT NULL,
+  user_level      TEXT,
+  user_location   TEXT,
+  user_agent      TEXT
+);
+-- An event is identified by session, item in session, user and timestamp (NULL user included).
+CREATE UNIQUE INDEX IF NOT EXISTS songplays_event
+  ON songplays (session_id, item_in_session, IFNULL(user_id, -1), start_time);
+
+CREATE TABLE IF NOT EXISTS users (
+  user_id              INTEGER PRIMARY KEY,
+  first_name           TEXT,
+  last_name            TEXT,
+  user_gender          TEXT,
+  user_level           TEXT,
+  last_event_at        TEXT NOT NULL,     -- the event the attributes come from
+  last_session_id      INTEGER NOT NULL,
+  last_item_in_session INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS songs (
+  song_id       TEXT PRIMARY KEY,
+  song          TEXT,
+  artist_id     TEXT NOT NULL,
+  year          INTEGER,
+  song_duration REAL
+);
+
+CREATE TABLE IF NOT EXISTS artists (
+  artist_id        TEXT PRIMARY KEY,
+  artist           TEXT,
+  artist_location  TEXT,
+  artist_latitude  REAL,
+  artist_longitude REAL
+);
+
+CREATE TABLE IF NOT EXISTS time (
+  start_time TEXT PRIMARY KEY,
+  hour       INTEGER NOT NULL,
+  day        INTEGER NOT NULL,
+  week       INTEGER NOT NULL,
+  month      INTEGER NOT NULL,
+  year       INTEGER NOT NULL,
+  weekday    INTEGER NOT NULL
+);
+
+-- Indexes the transforms need.
+CREATE INDEX IF NOT EXISTS staging_events_run ON staging_events (run_id);
+CREATE INDEX IF NOT EXISTS staging_songs_run ON staging_songs (run_id);
+CREATE INDEX IF NOT EXISTS staging_songs_song ON staging_songs (song_id);
+CREATE INDEX IF NOT EXISTS staging_songs_artist ON staging_songs (artist_id);
+CREATE INDEX IF NOT EXISTS staging_songs_title ON staging_songs (title, artist_name);

@@ -1,0 +1,34 @@
+#include <cstdio>
+
+#include "cli/commands.h"
+#include "sparkify/pipeline.h"
+
+namespace sparkify::cli {
+namespace {
+
+struct CreateTablesOptions {
+  WarehouseFlags warehouse;
+};
+
+Status RunCreateTables(const CreateTablesOptions& options) {
+  auto config = ResolveConfig(options.warehouse);
+  if (!config.ok()) return config.status();
+  auto engine = OpenEngine(*config);
+  if (!engine.ok()) return engine.status();
+  SPARKIFY_RETURN_IF_ERROR(CreateTables(**engine, /*drop_first=*/true));
+  std::fprintf(stderr, "sparkify: created the staging tables and the star schema (%s)\n",
+               config->engine.c_str());
+  return Status::Ok();
+}
+
+}  // namespace
+
+void SetupCreateTables(CLI::App& app, Outcome outcome) {
+  auto options = std::make_shared<CreateTablesOptions>();
+  CLI::App* cmd = app.add_subcommand(
+      "create-tables", "Drop and re-create the staging tables, the ledger and the star schema.");
+  AddWarehouseFlags(*cmd, options->warehouse);
+  cmd->callback([options, outcome] { outcome(RunCreateTables(*options)); });
+}
+
+}  // namespace sparkify::cli

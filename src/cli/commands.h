@@ -1,0 +1,38 @@
+// The subcommands of the sparkify program. Each has an options struct, a Setup function that
+// registers it with CLI11, and a Run function that makes library calls and returns a Status.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "sparkify/config.h"
+#include "sparkify/status.h"
+
+namespace sparkify::cli {
+
+// Options every warehouse command shares: where the configuration and the warehouse are.
+struct WarehouseFlags {
+  std::optional<std::string> config_file;
+  std::optional<std::string> engine;
+  std::optional<std::string> database;
+  std::optional<std::string> schema;
+};
+
+void AddWarehouseFlags(CLI::App& app, WarehouseFlags& flags);
+
+// Merges flags, environment and dwh.cfg; prints configuration warnings to stderr.
+Result<Config> ResolveConfig(const WarehouseFlags& flags,
+                             const std::optional<std::string>& song_data = std::nullopt,
+                             const std::optional<std::string>& log_data = std::nullopt);
+
+// Each Setup adds one subcommand whose callback stores its Status in `result`.
+using Outcome = std::function<void(Status)>;
+void SetupCreateTables(CLI::App& app, Outcome outcome);
+void SetupEtl(CLI::App& app, Outcome outcome);
+void SetupCheck(CLI::App& app, Outcome outcome);
+void SetupGenerate(CLI::App& app, Outcome outcome);
+
+}  // namespace sparkify::cli

@@ -1,0 +1,37 @@
+#include <cstdio>
+
+#include "cli/commands.h"
+
+namespace sparkify::cli {
+
+void AddWarehouseFlags(CLI::App& app, WarehouseFlags& flags) {
+  app.add_option("--config", flags.config_file,
+                 "configuration file (default: ./dwh.cfg when it exists)");
+  app.add_option("--engine", flags.engine, "warehouse engine: sqlite (default), postgres, redshift")
+      ->check(CLI::IsMember({"sqlite", "postgres", "redshift"}));
+  app.add_option("--database", flags.database,
+                 "SQLite file (default sparkify.db), or a PostgreSQL connection URI or "
+                 "key=value string");
+  app.add_option("--schema", flags.schema,
+                 "schema of every table, server engines (default public)");
+}
+
+Result<Config> ResolveConfig(const WarehouseFlags& flags,
+                             const std::optional<std::string>& song_data,
+                             const std::optional<std::string>& log_data) {
+  ConfigOverrides overrides;
+  overrides.config_file = flags.config_file;
+  overrides.engine = flags.engine;
+  overrides.database = flags.database;
+  overrides.schema = flags.schema;
+  overrides.song_data = song_data;
+  overrides.log_data = log_data;
+  auto config = LoadConfig(overrides, ProcessEnvironment());
+  if (config.ok()) {
+    for (const auto& w : config->warnings)
+      std::fprintf(stderr, "sparkify: warning: %s\n", w.c_str());
+  }
+  return config;
+}
+
+}  // namespace sparkify::cli

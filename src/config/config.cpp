@@ -1,0 +1,136 @@
+#include "sparkify/config.h"
+
+#include <ini.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <set>
+
+namespace sparkify {
+namespace {
+
+std::string Upper(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
+  return s;
+}
+
+struct Key {
+  const char* section;
+  const char* name;
+  std::string Config::*field;
+};
+
+// Every key dwh.cfg may hold. Section and key names are case-insensitive, as in Python's
+// configparser which read the original file.
+const Key kKeys[] = {
+    {"CLUSTER", "HOST", &Config::host},           {"CLUSTER", "DB_NAME", &Config::db_name},
+    {"CLUSTER", "DB_USER", &Config::db_user},     {"CLUSTER", "DB_PASSWORD", &Config::db_password},
+    {"CLUSTER", "DB_PORT", &Config::db_port},     {"IAM_ROLE", "ARN", &Config::iam_role_arn},
+    {"S3", "LOG_DATA", &Config::log_data},        {"S3", "LOG_JSONPATH", &Config::log_jsonpath},
+    {"S3", "SONG_DATA", &Config::song_data},      {"AWS", "KEY", &Config::aws_key},
+    {"AWS", "SECRET", &Config::aws_secret},       {"WAREHOUSE", "ENGINE", &Config::engine},
+    {"WAREHOUSE", "DATABASE", &Config::database}, {"WAREHOUSE", "SCHEMA", &Config::schema},
+};
+
+struct ParseState {
+  Config* config;
+  std::string file;
+  std::set<std::string> known_sections;
+};
+
+// Values in the course's dwh.cfg are often quoted ('s3://udacity-dend/log_data').
+std::string Unquote(std::string v) {
+  if (v.size() >= 2 && (v.front() == '\'' || v.front() == '"') && v.back() == v.front()) {
+    return v.substr(1, v.size() - 2);
+  }
+  return v;
+}
+
+int OnIniValue(void* user, const char* section, const char* name, const char* value) {
+  auto* state = static_cast<ParseState*>(user);
+  const std::string s = Upper(section), n = Upper(name);
+  for (const Key& key : kKeys) {
+    if (s == key.section && n == key.name) {
+      state->config->*key.field = Unquote(value ? value : "");
+      return 1;
+    }
+  }
+  state->config->warnings.push_back(state->file + ": unknown key [" + std::string(section) + "] " +
+                                    name + " (ignored)");
+  return 1;
+}
+
+Status Validate(const Config& config, const std::string& origin) {
+  static const std::set<std::string> kEngines = {"sqlite", "postgres", "redshift"};
+  if (!kEngines.count(config.engine)) {
+    return Status::InvalidArgument(origin + "[WAREHOUSE] ENGINE: invalid value '" + config.engine +
+                                   "' (expected sqlite, postgres or redshift)");
+  }
+  if (!config.db_port.empty() && !std::all_of(config.db_port.begin(), config.db_port.end(),
+                                              [](unsigned char c) { return std::isdigit(c); })) {
+    return Status::InvalidArgument(origin + "[CLUSTER] DB_PORT: invalid value '" + config.db_port +
+                                   "' (expected a port number)");
+  }
+  const auto& schema = config.schema;
+  if (schema.empty() ||
+      !(std::isalpha(static_cast<unsigned char>(schema[0])) || schema[0] == '_') ||
+      !std::all_of(schema.begin(), schema.end(),
+                   [](unsigned char c) { return std::isalnum(c) || c == '_'; })) {
+    return Status::InvalidArgument(origin + "[WAREHOUSE] SCHEMA: invalid value '" + schema +
+                                   "' (expected letters, digits and _)");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+GetEnv ProcessEnvironment() {
+  return [](const std::string& name) -> std::optional<std::string> {
+    const char* v = std::getenv(name.c_str());
+    if (v == nullptr) return std::nullopt;
+    return std::string(v);
+  };
+}
+
+Result<Config> LoadConfig(const ConfigOverrides& overrides, const GetEnv& env) {
+  Config config;
+  std::string file;
+  if (overrides.config_file) {
+    file = *overrides.config_file;
+    if (!std::filesystem::exists(file)) {
+      return Status::InvalidArgument(file + ": configuration file not found");
+    }
+  } else if (std::filesystem::exists("dwh.cfg")) {
+    file = "dwh.cfg";
+  }
+  if (!file.empty()) {
+    ParseState state{&config, file, {}};
+    const int rc = ini_parse(file.c_str(), OnIniValue, &state);
+    if (rc < 0) return Status::IoError(file + ": cannot read configuration file");
+    if (rc > 0) {
+      return Status::InvalidArgument(file + ":" + std::to_string(rc) +
+                                     ": not a valid INI line (expected [SECTION] or KEY = value)");
+    }
+    config.config_file = file;
+  }
+  const std::pair<const char*, std::string Config::*> kEnv[] = {
+      {"SPARKIFY_ENGINE", &Config::engine},     {"SPARKIFY_DATABASE", &Config::database},
+      {"SPARKIFY_SCHEMA", &Config::schema},     {"SPARKIFY_SONG_DATA", &Config::song_data},
+      {"SPARKIFY_LOG_DATA", &Config::log_data},
+  };
+  for (const auto& [name, field] : kEnv) {
+    if (auto v = env(name); v && !v->empty()) config.*field = *v;
+  }
+  if (overrides.engine) config.engine = *overrides.engine;
+  if (overrides.database) config.database = *overrides.database;
+  if (overrides.schema) config.schema = *overrides.schema;
+  if (overrides.song_data) config.song_data = *overrides.song_data;
+  if (overrides.log_data) config.log_data = *overrides.log_data;
+
+  SPARKIFY_RETURN_IF_ERROR(Validate(config, file.empty() ? "" : file + ": "));
+  return config;
+}
+
+}  // namespace sparkify

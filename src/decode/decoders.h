@@ -1,0 +1,47 @@
+// EventDecoder and SongDecoder: bytes of one input file in, typed records or rejections out.
+//
+// Every document of the file ends in exactly one callback: on_record for a valid record,
+// on_reject (with file, line, byte offset, field and reason) for anything else. Unknown keys are
+// ignored. Required fields: events `ts`, `sessionId`, `itemInSession`; songs `song_id`,
+// `artist_id`. See field_reader.h for the conversion rules.
+//
+// Not thread-safe: one decoder per thread; each reuses its simdjson parsers across files.
+#pragma once
+
+#include <simdjson.h>
+
+#include <functional>
+#include <string_view>
+
+#include "decode/document_stream.h"
+#include "decode/field_reader.h"
+#include "decode/records.h"
+
+namespace sparkify {
+
+using OnReject = std::function<void(const Rejection&)>;
+
+class EventDecoder {
+ public:
+  using OnEvent = std::function<void(const EventRecord&, const RecordPosition&)>;
+  // `data` must be followed by SIMDJSON_PADDING readable bytes.
+  void DecodeFile(std::string_view file, simdjson::padded_string_view data, const OnEvent& on_event,
+                  const OnReject& on_reject);
+
+ private:
+  DocumentStream stream_;
+  FieldReader fields_;
+};
+
+class SongDecoder {
+ public:
+  using OnSong = std::function<void(const SongRecord&, const RecordPosition&)>;
+  void DecodeFile(std::string_view file, simdjson::padded_string_view data, const OnSong& on_song,
+                  const OnReject& on_reject);
+
+ private:
+  DocumentStream stream_;
+  FieldReader fields_;
+};
+
+}  // namespace sparkify

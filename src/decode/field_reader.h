@@ -1,0 +1,46 @@
+// Lossless conversion of one JSON value to a declared column type.
+//
+// Rules (documented in README, identical for every engine):
+// - null, and the empty string for a numeric field, become NULL;
+// - text fields take strings, and numbers or booleans as their JSON text;
+// - integer fields take integers, floats with no fractional part (1540919166796.0), and
+//   strings holding such a number; floating fields take numbers and numeric strings;
+// - objects and arrays are never converted; numbers out of range, fractional integers,
+//   invalid UTF-8 and NUL characters (U+0000, which PostgreSQL cannot store) are errors.
+// Text is repaired of double-encoded UTF-8 (see text_repair.h).
+//
+// A FieldReader keeps scratch space for repaired text; views it returns stay valid until
+// Reset(). Not thread-safe.
+#pragma once
+
+#include <simdjson.h>
+
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sparkify {
+
+// Why a value was refused, or a structural simdjson error (then `structural` is set).
+struct FieldError {
+  std::string reason;
+  bool structural = false;
+};
+
+class FieldReader {
+ public:
+  void Reset() { scratch_.clear(); }
+
+  // Each returns false and fills `error` (reason without the field name) on failure.
+  bool Text(simdjson::ondemand::value value, std::optional<std::string_view>& out,
+            FieldError& error);
+  bool Integer(simdjson::ondemand::value value, std::optional<int64_t>& out, FieldError& error);
+  bool Real(simdjson::ondemand::value value, std::optional<double>& out, FieldError& error);
+
+ private:
+  std::deque<std::string> scratch_;
+};
+
+}  // namespace sparkify

@@ -1,0 +1,182 @@
+#include "engine/sqlite_engine.h"
+
+#include <sqlite3.h>
+
+namespace sparkify {
+namespace {
+
+struct DatabaseCloser {
+  void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+};
+struct StatementFinalizer {
+  void operator()(sqlite3_stmt* stmt) const noexcept { sqlite3_finalize(stmt); }
+};
+using DatabaseHandle = std::unique_ptr<sqlite3, DatabaseCloser>;
+using StatementHandle = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
+
+Status SqliteError(sqlite3* db, const std::string& what) {
+  const int code = sqlite3_extended_errcode(db);
+  std::string message = what + ": " + sqlite3_errmsg(db);
+  if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED) {
+    return Status::Busy(message + " (another sparkify run holds the warehouse; try again later)");
+  }
+  return Status::EngineError(message);
+}
+
+class SqliteWriter final : public RowWriter {
+ public:
+  SqliteWriter(sqlite3* db, StatementHandle stmt, std::string table)
+      : db_(db), stmt_(std::move(stmt)), table_(std::move(table)) {}
+
+  void Null() override { sqlite3_bind_null(stmt_.get(), ++column_); }
+  void Integer(int64_t v) override { sqlite3_bind_int64(stmt_.get(), ++column_, v); }
+  void Real(double v) override { sqlite3_bind_double(stmt_.get(), ++column_, v); }
+  void Text(std::string_view v) override {
+    // SQLITE_STATIC: the bytes stay valid until EndRow() has stepped the statement.
+    sqlite3_bind_text(stmt_.get(), ++column_, v.data(), static_cast<int>(v.size()), SQLITE_STATIC);
+  }
+  Status EndRow() override {
+    column_ = 0;
+    const int rc = sqlite3_step(stmt_.get());
+    sqlite3_reset(stmt_.get());
+    if (rc != SQLITE_DONE) return SqliteError(db_, "insert into " + table_);
+    return Status::Ok();
+  }
+  Status Finish() override {
+    stmt_.reset();
+    return Status::Ok();
+  }
+
+ private:
+  sqlite3* db_;
+  StatementHandle stmt_;
+  std::string table_;
+  int column_ = 0;
+};
+
+class SqliteEngine final : public Engine {
+ public:
+  explicit SqliteEngine(DatabaseHandle db) : db_(std::move(db)) {
+    traits_.name = "sqlite";
+    traits_.sql_dialects = {"sqlite", "common"};
+  }
+  ~SqliteEngine() override {
+    if (in_transaction_) sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
+  }
+
+  const EngineTraits& traits() const override { return traits_; }
+
+  Status Execute(std::string_view sql) override {
+    const std::string text(sql);
+    char* error = nullptr;
+    if (sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
+      sqlite3_free(error);  // the same text as sqlite3_errmsg
+      return SqliteError(db_.get(), "SQLite statement failed");
+    }
+    return Status::Ok();
+  }
+
+  Result<QueryResult> Query(std::string_view sql) override {
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &raw, nullptr) !=
+        SQLITE_OK) {
+      return SqliteError(db_.get(), "SQLite query failed");
+    }
+    StatementHandle stmt(raw);
+    QueryResult result;
+    if (!stmt) return result;  // only whitespace or comments
+    const int columns = sqlite3_column_count(stmt.get());
+    for (int c = 0; c < columns; ++c)
+      result.columns.emplace_back(sqlite3_column_name(stmt.get(), c));
+    int rc;
+    while ((rc = sqlite3_step(stmt.get())) == SQLITE_ROW) {
+      auto& row = result.rows.emplace_back();
+      row.reserve(columns);
+      for (int c = 0; c < columns; ++c) {
+        if (sqlite3_column_type(stmt.get(), c) == SQLITE_NULL) {
+          row.emplace_back(std::nullopt);
+        } else {
+          const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt.get(), c));
+          row.emplace_back(std::string(text, sqlite3_column_bytes(stmt.get(), c)));
+        }
+      }
+    }
+    if (rc != SQLITE_DONE) return SqliteError(db_.get(), "SQLite query failed");
+    return result;
+  }
+
+  Status Begin() override {
+    if (sqlite3_exec(db_.get(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return SqliteError(db_.get(), "cannot start the run");
+    }
+    in_transaction_ = true;
+    return Status::Ok();
+  }
+  Status Commit() override {
+    if (sqlite3_exec(db_.get(), "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return SqliteError(db_.get(), "commit failed");
+    }
+    in_transaction_ = false;
+    return Status::Ok();
+  }
+  Status Rollback() override {
+    in_transaction_ = false;
+    if (sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr) != SQLITE_OK) {
+      return SqliteError(db_.get(), "rollback failed");
+    }
+    return Status::Ok();
+  }
+
+  Result<std::unique_ptr<RowWriter>> OpenWriter(std::string_view table,
+                                                const std::vector<std::string>& columns) override {
+    std::string sql = "INSERT INTO " + std::string(table) + " (";
+    std::string params;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      sql += (i ? ", " : "") + columns[i];
+      params += i ? ", ?" : "?";
+    }
+    sql += ") VALUES (" + params + ")";
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
+      return SqliteError(db_.get(), "cannot prepare insert into " + std::string(table));
+    }
+    return std::unique_ptr<RowWriter>(
+        std::make_unique<SqliteWriter>(db_.get(), StatementHandle(raw), std::string(table)));
+  }
+
+  Result<bool> TableExists(std::string_view table) override {
+    auto rows = Query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '" +
+                      std::string(table) + "'");
+    if (!rows.ok()) return rows.status();
+    return !rows->rows.empty();
+  }
+
+ private:
+  DatabaseHandle db_;
+  EngineTraits traits_;
+  bool in_transaction_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Engine>> OpenSqliteEngine(const SqliteOptions& options) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(options.path.c_str(), &raw,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  DatabaseHandle db(raw);
+  if (rc != SQLITE_OK) {
+    return Status::EngineError(options.path + ": cannot open SQLite database: " +
+                               (raw ? sqlite3_errmsg(raw) : "out of memory"));
+  }
+  sqlite3_busy_timeout(db.get(), options.busy_timeout_ms);
+  const std::string pragmas =
+      "PRAGMA journal_mode = DELETE; PRAGMA synchronous = NORMAL; "
+      "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -" +
+      std::to_string(options.cache_mib * 1024) + ";";
+  if (sqlite3_exec(db.get(), pragmas.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return SqliteError(db.get(), options.path);
+  }
+  return std::unique_ptr<Engine>(std::make_unique<SqliteEngine>(std::move(db)));
+}
+
+}  // namespace sparkify

@@ -1,0 +1,109 @@
+// The load report, as stable JSON for tools (`etl --json`) and as a short summary for people.
+#include <fmt/format.h>
+
+#include "sparkify/pipeline.h"
+
+namespace sparkify {
+namespace {
+
+std::string JsonString(std::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += fmt::format("\\u{:04x}", static_cast<int>(c));
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+  return out;
+}
+
+std::string SourceJson(const SourceCounts& c, const std::string& extra) {
+  return fmt::format(
+      "{{\"files\": {}, \"files_skipped\": {}, \"bytes\": {}, \"read\": {}, \"loaded\": {}, "
+      "\"filtered\": {}, \"quarantined\": {}{}}}",
+      c.files, c.files_skipped, c.bytes, c.read, c.loaded, c.filtered, c.quarantined, extra);
+}
+
+std::string Thousands(int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return n < 0 ? "-" + out : out;
+}
+
+}  // namespace
+
+std::string FormatReportJson(const LoadReport& r) {
+  std::string tables, phases, errors;
+  for (const auto& [name, rows] : r.tables) {
+    tables += fmt::format("{}{}: {}", tables.empty() ? "" : ", ", JsonString(name), rows);
+  }
+  for (const auto& [name, seconds] : r.phase_seconds) {
+    phases += fmt::format("{}{}: {:.3f}", phases.empty() ? "" : ", ", JsonString(name), seconds);
+  }
+  for (const auto& e : r.first_errors) errors += (errors.empty() ? "" : ", ") + JsonString(e);
+  return fmt::format(
+      "{{\"run_id\": {}, \"engine\": {}, \"sources\": {{\"songs\": {}, \"logs\": {}}}, "
+      "\"songplays\": {{\"added\": {}, \"matched\": {}}}, \"tables\": {{{}}}, "
+      "\"seconds\": {{{}{}\"total\": {:.3f}}}, \"first_errors\": [{}]}}",
+      r.run_id, JsonString(r.engine), SourceJson(r.songs, ""),
+      SourceJson(r.logs, fmt::format(", \"songplays\": {}", r.songplays_added)), r.songplays_added,
+      r.songplays_matched, tables, phases, phases.empty() ? "" : ", ", r.total_seconds, errors);
+}
+
+std::string FormatReportText(const LoadReport& r) {
+  auto source_line = [](const char* name, const SourceCounts& c) {
+    return fmt::format(
+        "  {:<6} {:>9} files ({} unchanged, skipped), {:>11} records read, {} loaded, "
+        "{} filtered, {} quarantined\n",
+        name, Thousands(c.files), Thousands(c.files_skipped), Thousands(c.read),
+        Thousands(c.loaded), Thousands(c.filtered), Thousands(c.quarantined));
+  };
+  std::string out = fmt::format("sparkify etl: run {} on {} finished in {:.2f} s\n", r.run_id,
+                                r.engine, r.total_seconds);
+  out += source_line("songs", r.songs);
+  out += source_line("logs", r.logs);
+  const int64_t songplays = r.tables.count("songplays") ? r.tables.at("songplays") : 0;
+  out += fmt::format(
+      "  songplays: {} added; {} of {} matched to the catalog ({:.1f}%)\n",
+      Thousands(r.songplays_added), Thousands(r.songplays_matched), Thousands(songplays),
+      songplays ? 100.0 * static_cast<double>(r.songplays_matched) / static_cast<double>(songplays)
+                : 0.0);
+  out += "  tables:";
+  for (const auto& [name, rows] : r.tables) out += fmt::format(" {} {};", name, Thousands(rows));
+  out.back() = '\n';
+  out += "  seconds:";
+  for (const auto& [name, seconds] : r.phase_seconds)
+    out += fmt::format(" {} {:.2f};", name, seconds);
+  out.back() = '\n';
+  if (!r.first_errors.empty()) {
+    out += "  first quarantined records (all are in table load_errors):\n";
+    for (const auto& e : r.first_errors) out += "    " + e + "\n";
+  }
+  return out;
+}
+
+}  // namespace sparkify

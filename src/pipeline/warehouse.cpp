@@ -1,0 +1,77 @@
+// Opening an engine, creating the schema and the data-quality checks.
+#include <fmt/format.h>
+
+#include "engine/sql_catalog.h"
+#include "engine/sqlite_engine.h"
+#include "sparkify/pipeline.h"
+
+namespace sparkify {
+namespace {
+
+// The check's leading "-- " comment lines, joined.
+std::string Description(std::string_view sql) {
+  std::string out;
+  size_t pos = 0;
+  while (sql.substr(pos, 3) == "-- ") {
+    const size_t end = sql.find('\n', pos);
+    out += (out.empty() ? "" : " ") + std::string(sql.substr(pos + 3, end - pos - 3));
+    if (end == std::string_view::npos) break;
+    pos = end + 1;
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Engine>> OpenEngine(const Config& config) {
+  if (config.engine == "sqlite") {
+    SqliteOptions options;
+    if (!config.database.empty()) options.path = config.database;
+    return OpenSqliteEngine(options);
+  }
+  return Status::InvalidArgument("engine '" + config.engine + "' is not available in this build");
+}
+
+Status CreateTables(Engine& engine, bool drop_first) {
+  const auto& dialects = engine.traits().sql_dialects;
+  SPARKIFY_RETURN_IF_ERROR(engine.Begin());
+  Status status;
+  if (drop_first) {
+    auto drop = LoadSql(dialects, "drop_tables");
+    status = drop.ok() ? engine.Execute(*drop) : drop.status();
+  }
+  if (status.ok()) {
+    auto create = LoadSql(dialects, "create_tables");
+    status = create.ok() ? engine.Execute(*create) : create.status();
+  }
+  if (status.ok()) return engine.Commit();
+  (void)engine.Rollback();  // report the first error
+  return status;
+}
+
+Result<std::vector<CheckResult>> RunChecks(Engine& engine) {
+  const auto& dialects = engine.traits().sql_dialects;
+  std::vector<CheckResult> results;
+  for (const std::string& name : SqlNamesWithPrefix(dialects, "check_")) {
+    auto sql = LoadSql(dialects, name);
+    if (!sql.ok()) return sql.status();
+    auto rows = engine.Query(*sql);
+    if (!rows.ok()) return rows.status().WithContext(name);
+    CheckResult check;
+    check.name = name.substr(6);
+    check.description = Description(*sql);
+    check.violations = static_cast<int64_t>(rows->rows.size());
+    for (size_t i = 0; i < rows->rows.size() && i < 5; ++i) {
+      std::string rendered;
+      for (size_t c = 0; c < rows->columns.size(); ++c) {
+        rendered += fmt::format("{}{}={}", c ? ", " : "", rows->columns[c],
+                                rows->rows[i][c].value_or("NULL"));
+      }
+      check.examples.push_back(rendered);
+    }
+    results.push_back(std::move(check));
+  }
+  return results;
+}
+
+}  // namespace sparkify

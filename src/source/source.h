@@ -1,0 +1,61 @@
+// Source: where input files come from (a local folder today; S3 implements the same interface).
+//
+// List() enumerates the files under a root in a stable (sorted) order; Read() fills a reusable
+// buffer with a file's bytes, gunzipped when the name ends in ".gz", followed by
+// SIMDJSON_PADDING readable bytes. A Source may be shared by threads for Read() as long as each
+// thread passes its own buffer.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sparkify/status.h"
+
+namespace sparkify {
+
+struct SourceFile {
+  std::string path;      // as shown to users and stored in the ledger (local path or s3:// URI)
+  uint64_t size = 0;     // bytes as stored (compressed size for .gz)
+  int64_t mtime_ns = 0;  // modification time, local files
+  std::string etag;      // object version tag, S3 objects
+};
+
+// A growable byte buffer that always keeps SIMDJSON_PADDING spare bytes after its contents, so
+// one allocation serves every file a thread reads.
+class PaddedBuffer {
+ public:
+  char* data() { return data_.get(); }
+  const char* data() const { return data_.get(); }
+  size_t size() const { return size_; }
+  size_t capacity() const { return capacity_; }  // usable bytes including the padding
+  // Makes room for `n` bytes of contents (keeps existing contents).
+  void Reserve(size_t n);
+  void Resize(size_t n) {
+    Reserve(n);
+    size_ = n;
+  }
+  void Append(const char* bytes, size_t n);
+  void Clear() { size_ = 0; }
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
+
+class Source {
+ public:
+  virtual ~Source() = default;
+  virtual Result<std::vector<SourceFile>> List() = 0;
+  virtual Status Read(const SourceFile& file, PaddedBuffer& out) = 0;
+};
+
+// Files named *.json or *.json.gz (any depth) under `root`, or `root` itself if it is a file.
+std::unique_ptr<Source> MakeLocalSource(std::string root);
+
+// Inflates gzip (or zlib) `compressed` into `out`; the message names `name` on failure.
+Status Gunzip(const std::string& name, const char* compressed, size_t size, PaddedBuffer& out);
+
+}  // namespace sparkify
