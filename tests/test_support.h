@@ -2,6 +2,9 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <filesystem>
@@ -67,6 +70,37 @@ inline CommandResult RunSparkify(const std::string& args, const std::string& env
   std::filesystem::remove(out);
   std::filesystem::remove(err);
   return result;
+}
+
+// Runs `sql` on the SQLite file at `path` and returns the first column of the first row as an
+// integer (-1 when there is no row or the query fails, which the caller's assertion reports).
+inline int64_t SqliteInt(const std::filesystem::path& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  int64_t value = -1;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+      value = sqlite3_column_int64(stmt, 0);
+    }
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close(db);
+  return value;
+}
+
+// Runs statements on the SQLite file at `path`; returns SQLite's error message, empty on success.
+inline std::string SqliteExec(const std::filesystem::path& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  std::string error;
+  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) error = "cannot open";
+  char* message = nullptr;
+  if (error.empty() && sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+    error = message ? message : "error";
+  }
+  sqlite3_free(message);
+  sqlite3_close(db);
+  return error;
 }
 
 }  // namespace sparkify::testing

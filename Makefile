@@ -1,0 +1,43 @@
+# Entry points for people and CI. `make run` and `make test` are the README's first two commands.
+BUILD ?= build
+JOBS ?= 2
+SONG_DATA ?=
+LOG_DATA ?=
+DATABASE ?= sparkify.db
+SAMPLE ?= sample
+
+.PHONY: run test test-sanitize build bootstrap bench clean sample format
+
+bootstrap:
+	@scripts/bootstrap
+
+build: bootstrap
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@ninja -C $(BUILD) -j $(JOBS)
+
+# A generated sample dataset, made once, when no data is given.
+$(SAMPLE)/expected.json: | build
+	$(BUILD)/sparkify generate --out $(SAMPLE) --songs 2000 --users 200 --days 30 --events-per-day 3000
+
+run: build
+ifeq ($(strip $(SONG_DATA)$(LOG_DATA)),)
+	@$(MAKE) --no-print-directory $(SAMPLE)/expected.json
+	$(BUILD)/sparkify run --database $(DATABASE) --song-data $(SAMPLE)/song_data --log-data $(SAMPLE)/log_data
+else
+	$(BUILD)/sparkify run --database $(DATABASE) --song-data $(SONG_DATA) --log-data $(LOG_DATA)
+endif
+
+test: build
+	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+test-sanitize: bootstrap
+	@cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPARKIFY_SANITIZE=ON -DSPARKIFY_BENCHMARKS=OFF >/dev/null
+	@ninja -C $(BUILD)-asan -j $(JOBS)
+	@cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS)
+
+format:
+	@clang-format -i $$(git ls-files '*.cpp' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(BUILD)-asan

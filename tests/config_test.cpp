@@ -1,0 +1,120 @@
+// Configuration: dwh.cfg compatibility, precedence, warnings and errors.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "sparkify/config.h"
+#include "test_support.h"
+
+namespace sparkify {
+namespace {
+
+using testing::TempDir;
+using testing::WriteFile;
+
+GetEnv FakeEnv(std::map<std::string, std::string> vars) {
+  return [vars](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+const char* kOriginalDwhCfg = R"([CLUSTER]
+HOST=dwhcluster.abc123.us-west-2.redshift.amazonaws.com
+DB_NAME=dwh
+DB_USER=dwhuser
+DB_PASSWORD=Passw0rd
+DB_PORT=5439
+
+[IAM_ROLE]
+ARN='arn:aws:iam::123456789012:role/dwhRole'
+
+[S3]
+LOG_DATA='s3://udacity-dend/log_data'
+LOG_JSONPATH='s3://udacity-dend/log_json_path.json'
+SONG_DATA='s3://udacity-dend/song_data'
+)";
+
+TEST(Config, ReadsTheOriginalDwhCfg) {
+  TempDir dir;
+  WriteFile(dir / "dwh.cfg", kOriginalDwhCfg);
+  ConfigOverrides o;
+  o.config_file = (dir / "dwh.cfg").string();
+  auto c = LoadConfig(o, FakeEnv({}));
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->host, "dwhcluster.abc123.us-west-2.redshift.amazonaws.com");
+  EXPECT_EQ(c->db_port, "5439");
+  EXPECT_EQ(c->db_password, "Passw0rd");
+  EXPECT_EQ(c->iam_role_arn, "arn:aws:iam::123456789012:role/dwhRole");
+  EXPECT_EQ(c->log_data, "s3://udacity-dend/log_data");
+  EXPECT_EQ(c->song_data, "s3://udacity-dend/song_data");
+  EXPECT_EQ(c->engine, "sqlite");  // default: no [WAREHOUSE] section
+  EXPECT_TRUE(c->warnings.empty());
+}
+
+TEST(Config, FlagsBeatEnvironmentBeatFileBeatDefaults) {
+  TempDir dir;
+  WriteFile(dir / "dwh.cfg",
+            "[WAREHOUSE]\nENGINE=postgres\nDATABASE=from-file\n[S3]\nSONG_DATA=file-songs\n"
+            "LOG_DATA=file-logs\n");
+  ConfigOverrides o;
+  o.config_file = (dir / "dwh.cfg").string();
+  o.database = "from-flag";
+  auto c = LoadConfig(o, FakeEnv({{"SPARKIFY_DATABASE", "from-env"},
+                                   {"SPARKIFY_LOG_DATA", "env-logs"}}));
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->database, "from-flag");
+  EXPECT_EQ(c->log_data, "env-logs");
+  EXPECT_EQ(c->song_data, "file-songs");
+  EXPECT_EQ(c->engine, "postgres");
+}
+
+TEST(Config, UnknownKeysWarnAndInvalidValuesFailNamingFileSectionAndKey) {
+  TempDir dir;
+  WriteFile(dir / "a.cfg", "[CLUSTER]\nHOST=h\nCOLOUR=blue\n");
+  ConfigOverrides o;
+  o.config_file = (dir / "a.cfg").string();
+  auto c = LoadConfig(o, FakeEnv({}));
+  ASSERT_TRUE(c.ok());
+  ASSERT_EQ(c->warnings.size(), 1u);
+  EXPECT_NE(c->warnings[0].find("[CLUSTER] COLOUR"), std::string::npos);
+  EXPECT_NE(c->warnings[0].find("a.cfg"), std::string::npos);
+
+  WriteFile(dir / "b.cfg", "[WAREHOUSE]\nENGINE=oracle\n");
+  o.config_file = (dir / "b.cfg").string();
+  auto bad = LoadConfig(o, FakeEnv({}));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(bad.status().message().find("b.cfg"), std::string::npos);
+  EXPECT_NE(bad.status().message().find("[WAREHOUSE] ENGINE"), std::string::npos);
+  EXPECT_NE(bad.status().message().find("oracle"), std::string::npos);
+
+  WriteFile(dir / "c.cfg", "[CLUSTER]\nDB_PORT=fifty\nDB_PASSWORD=s3cret!\n");
+  o.config_file = (dir / "c.cfg").string();
+  auto port = LoadConfig(o, FakeEnv({}));
+  ASSERT_FALSE(port.ok());
+  EXPECT_NE(port.status().message().find("DB_PORT"), std::string::npos);
+  EXPECT_EQ(port.status().message().find("s3cret"), std::string::npos);
+}
+
+TEST(Config, MalformedFileNamesTheLine) {
+  TempDir dir;
+  WriteFile(dir / "d.cfg", "[CLUSTER]\nHOST=h\nthis line is not ini\n");
+  ConfigOverrides o;
+  o.config_file = (dir / "d.cfg").string();
+  auto c = LoadConfig(o, FakeEnv({}));
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("d.cfg:3"), std::string::npos) << c.status().message();
+}
+
+TEST(Config, MissingExplicitFileIsAnError) {
+  ConfigOverrides o;
+  o.config_file = "/nonexistent/dwh.cfg";
+  auto c = LoadConfig(o, FakeEnv({}));
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("/nonexistent/dwh.cfg"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sparkify

@@ -1,0 +1,47 @@
+// The embedded SQL catalog: lookup along the dialect chain and template rendering.
+#include <gtest/gtest.h>
+
+#include "engine/sql_catalog.h"
+
+namespace sparkify {
+namespace {
+
+TEST(SqlCatalog, DialectFilesOverrideCommonOnes) {
+  auto sqlite_check = FindSql({"sqlite", "common"}, "check_time_consistent");
+  ASSERT_TRUE(sqlite_check.has_value());
+  EXPECT_NE(sqlite_check->find("strftime"), std::string_view::npos);
+  auto common = FindSql({"sqlite", "common"}, "drop_tables");
+  ASSERT_TRUE(common.has_value());
+  EXPECT_NE(common->find("DROP TABLE IF EXISTS songplays"), std::string_view::npos);
+  EXPECT_FALSE(FindSql({"sqlite", "common"}, "no_such_statement").has_value());
+}
+
+TEST(SqlCatalog, EveryDialectHasEveryStatementThePipelineRuns) {
+  for (const char* name : {"create_tables", "drop_tables", "transform_songs", "transform_artists",
+                           "transform_users", "transform_songplays", "transform_time"}) {
+    EXPECT_TRUE(FindSql({"sqlite", "common"}, name).has_value()) << name;
+  }
+}
+
+TEST(SqlCatalog, ChecksAreListedOnceEach) {
+  auto names = SqlNamesWithPrefix({"sqlite", "common"}, "check_");
+  EXPECT_GE(names.size(), 10u);
+  EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
+  EXPECT_EQ(std::adjacent_find(names.begin(), names.end()), names.end());
+}
+
+TEST(SqlCatalog, RendersPlaceholdersAndRefusesMissingOnes) {
+  auto ok = RenderSql("DELETE FROM t WHERE run_id = {{run_id}} AND x = {{run_id}};",
+                      {{"run_id", "7"}});
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ(*ok, "DELETE FROM t WHERE run_id = 7 AND x = 7;");
+  auto missing = RenderSql("SELECT {{nope}}", {});
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("{{nope}}"), std::string::npos);
+  auto absent = LoadSql({"sqlite"}, "no_such_statement");
+  ASSERT_FALSE(absent.ok());
+  EXPECT_NE(absent.status().message().find("no_such_statement"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace sparkify
