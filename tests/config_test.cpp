@@ -61,8 +61,8 @@ TEST(Config, FlagsBeatEnvironmentBeatFileBeatDefaults) {
   ConfigOverrides o;
   o.config_file = (dir / "dwh.cfg").string();
   o.database = "from-flag";
-  auto c = LoadConfig(o, FakeEnv({{"SPARKIFY_DATABASE", "from-env"},
-                                   {"SPARKIFY_LOG_DATA", "env-logs"}}));
+  auto c = LoadConfig(
+      o, FakeEnv({{"SPARKIFY_DATABASE", "from-env"}, {"SPARKIFY_LOG_DATA", "env-logs"}}));
   ASSERT_TRUE(c.ok()) << c.status().message();
   EXPECT_EQ(c->database, "from-flag");
   EXPECT_EQ(c->log_data, "env-logs");

@@ -21,16 +21,21 @@ std::string SampleArgs(const std::filesystem::path& db) {
 
 // The figures the issue fixes for ../shared/sample-data.
 void ExpectSampleWarehouse(const std::filesystem::path& db) {
-  const std::map<std::string, int64_t> expected = {
-      {"staging_events", 8056}, {"staging_songs", 71}, {"songplays", 6820}, {"users", 97},
-      {"songs", 71},            {"artists", 69},       {"time", 6813}};
+  const std::map<std::string, int64_t> expected = {{"staging_events", 8056},
+                                                   {"staging_songs", 71},
+                                                   {"songplays", 6820},
+                                                   {"users", 97},
+                                                   {"songs", 71},
+                                                   {"artists", 69},
+                                                   {"time", 6813}};
   for (const auto& [table, rows] : expected) {
     EXPECT_EQ(SqliteInt(db, "SELECT COUNT(*) FROM " + table), rows) << table;
   }
   EXPECT_EQ(SqliteInt(db, "SELECT COUNT(*) FROM users WHERE user_level = 'paid'"), 22);
   EXPECT_EQ(SqliteInt(db, "SELECT COUNT(*) FROM users WHERE user_level = 'free'"), 75);
-  EXPECT_EQ(SqliteInt(db, "SELECT COUNT(*) FROM songplays WHERE song_id = 'SOZCTXZ12AB0182364' "
-                          "AND artist_id = 'AR5KOSW1187FB35FF4'"),
+  EXPECT_EQ(SqliteInt(db,
+                      "SELECT COUNT(*) FROM songplays WHERE song_id = 'SOZCTXZ12AB0182364' "
+                      "AND artist_id = 'AR5KOSW1187FB35FF4'"),
             1);
   EXPECT_EQ(SqliteInt(db, "SELECT COUNT(*) FROM load_errors"), 0);
 }
@@ -87,8 +92,9 @@ TEST(Etl, TimeRowsFollowIsoWeeksAndSundayZeroWeekdays) {
   EXPECT_EQ(SqliteInt(db, "SELECT MAX(weekday) FROM time WHERE start_time LIKE '2018-11-04%'"), 0);
   EXPECT_EQ(SqliteInt(db, "SELECT MIN(week) FROM time WHERE start_time LIKE '2018-11-05%'"), 45);
   // Milliseconds are kept: 1541105830796 is 2018-11-01 21:01:46.796... of the first NextSong.
-  EXPECT_EQ(SqliteInt(db, "SELECT COUNT(*) FROM songplays WHERE start_time = "
-                          "'2018-11-01 21:01:46.796'"),
+  EXPECT_EQ(SqliteInt(db,
+                      "SELECT COUNT(*) FROM songplays WHERE start_time = "
+                      "'2018-11-01 21:01:46.796'"),
             1);
 }
 
@@ -101,8 +107,9 @@ TEST(Check, PassesOnTheSampleAndNamesTheFailingCheck) {
   EXPECT_EQ(ok.out.find("FAIL"), std::string::npos);
 
   // Break the warehouse: a dangling artist, a wrong hour.
-  ASSERT_EQ(SqliteExec(db, "DELETE FROM artists WHERE artist_id = 'AR5KOSW1187FB35FF4';"
-                           "UPDATE time SET hour = 99 WHERE rowid = 1;"),
+  ASSERT_EQ(SqliteExec(db,
+                       "DELETE FROM artists WHERE artist_id = 'AR5KOSW1187FB35FF4';"
+                       "UPDATE time SET hour = 99 WHERE rowid = 1;"),
             "");
   auto bad = RunSparkify("check --database " + db.string());
   EXPECT_EQ(bad.exit_code, 1);
@@ -135,19 +142,19 @@ TEST(Cli, ErrorsAreOneLineNamingWhatWasWrong) {
   EXPECT_NE(engine.exit_code, 0);
   EXPECT_NE(engine.err.find("oracle"), std::string::npos) << engine.err;
 
-  auto no_data = RunSparkify("run --database " + (dir / "w.db").string(),
-                             "cd " + dir.path().string() + " &&");
+  auto no_data =
+      RunSparkify("run --database " + (dir / "w.db").string(), "cd " + dir.path().string() + " &&");
   EXPECT_EQ(no_data.exit_code, 2);
   EXPECT_NE(no_data.err.find("--song-data"), std::string::npos) << no_data.err;
 }
 
 TEST(Cli, ReadsDwhCfgFromTheWorkingDirectory) {
   TempDir dir;
-  testing::WriteFile(dir / "dwh.cfg", "[WAREHOUSE]\nENGINE=sqlite\nDATABASE=" +
-                                          (dir / "cfg.db").string() + "\n[S3]\nSONG_DATA=" +
-                                          (SampleDir() / "song_data").string() +
-                                          "\nLOG_DATA=" + (SampleDir() / "log_data").string() +
-                                          "\n[CLUSTER]\nDB_PASSWORD=hunter2secret\n");
+  testing::WriteFile(dir / "dwh.cfg",
+                     "[WAREHOUSE]\nENGINE=sqlite\nDATABASE=" + (dir / "cfg.db").string() +
+                         "\n[S3]\nSONG_DATA=" + (SampleDir() / "song_data").string() +
+                         "\nLOG_DATA=" + (SampleDir() / "log_data").string() +
+                         "\n[CLUSTER]\nDB_PASSWORD=hunter2secret\n");
   auto r = RunSparkify("run", "cd " + dir.path().string() + " &&");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(SqliteInt(dir / "cfg.db", "SELECT COUNT(*) FROM songplays"), 6820);

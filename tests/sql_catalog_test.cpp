@@ -31,8 +31,8 @@ TEST(SqlCatalog, ChecksAreListedOnceEach) {
 }
 
 TEST(SqlCatalog, RendersPlaceholdersAndRefusesMissingOnes) {
-  auto ok = RenderSql("DELETE FROM t WHERE run_id = {{run_id}} AND x = {{run_id}};",
-                      {{"run_id", "7"}});
+  auto ok =
+      RenderSql("DELETE FROM t WHERE run_id = {{run_id}} AND x = {{run_id}};", {{"run_id", "7"}});
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(*ok, "DELETE FROM t WHERE run_id = 7 AND x = 7;");
   auto missing = RenderSql("SELECT {{nope}}", {});
