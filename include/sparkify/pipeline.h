@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,21 +23,35 @@ Result<std::unique_ptr<Engine>> OpenEngine(const Config& config);
 // Drops (when `drop_first`) and creates the staging tables, the ledger and the star schema.
 Status CreateTables(Engine& engine, bool drop_first);
 
+// How many quarantined records a run accepts before it fails and changes nothing.
+struct ErrorBudget {
+  std::optional<int64_t> max_count;  // "N": at most N records
+  double max_percent = 1.0;          // "P%": at most P percent of the records read (default 1%)
+};
+// Parses "N" or "P%" (e.g. "100", "0.5%"); the message names the value.
+Result<ErrorBudget> ParseErrorBudget(const std::string& text);
+
 struct EtlOptions {
   std::string song_data;  // folder, file or s3:// URI
   std::string log_data;
   bool create_missing_tables = false;  // `run`: create the tables when they are missing
   bool progress = false;               // progress lines on stderr (set for terminals)
+  bool full_refresh = false;           // forget everything loaded and load all files again
+  std::optional<std::string> since;    // YYYY-MM-DD: only log files dated on or after it
+  std::optional<std::string> until;    // YYYY-MM-DD: only log files dated on or before it
+  ErrorBudget max_errors;
 };
 
 // Per source: every record read ends as loaded, filtered or quarantined.
 struct SourceCounts {
-  int64_t files = 0;          // files loaded in this run
-  int64_t files_skipped = 0;  // already in the ledger, unchanged
+  int64_t files = 0;               // files read in this run
+  int64_t files_skipped = 0;       // already in the ledger with the same contents
+  int64_t files_replaced = 0;      // changed since loaded: their previous version was taken back
+  int64_t files_out_of_range = 0;  // log files outside --since/--until
   int64_t bytes = 0;
   int64_t read = 0;
   int64_t loaded = 0;
-  int64_t filtered = 0;
+  int64_t filtered = 0;  // records of a file whose bytes equal an already-loaded file's
   int64_t quarantined = 0;
 };
 

@@ -17,6 +17,7 @@ CREATE TABLE IF NOT EXISTS load_files (
   size      INTEGER NOT NULL,
   mtime_ns  INTEGER,
   etag      TEXT,
+  checksum  TEXT NOT NULL,    -- XXH3-128 of the bytes as read (after gunzip)
   records   INTEGER NOT NULL,
   run_id    INTEGER NOT NULL,
   loaded_at TEXT NOT NULL
@@ -26,6 +27,7 @@ CREATE INDEX IF NOT EXISTS load_files_path ON load_files (path);
 -- Quarantine: every input record that was not loaded, and why.
 CREATE TABLE IF NOT EXISTS load_errors (
   run_id      INTEGER NOT NULL,
+  file_id     INTEGER NOT NULL,
   source      TEXT NOT NULL,
   path        TEXT NOT NULL,
   line        INTEGER,
@@ -55,8 +57,7 @@ CREATE TABLE IF NOT EXISTS staging_events (
   ts              INTEGER NOT NULL,
   user_agent      TEXT,
   user_id         INTEGER,
-  run_id          INTEGER NOT NULL,
-  file_id         INTEGER NOT NULL,
+  file_id         INTEGER NOT NULL,   -- load_files.file_id
   line            INTEGER NOT NULL
 );
 
@@ -71,8 +72,7 @@ CREATE TABLE IF NOT EXISTS staging_songs (
   title            TEXT,
   duration         REAL,
   year             INTEGER,
-  run_id           INTEGER NOT NULL,
-  file_id          INTEGER NOT NULL,
+  file_id          INTEGER NOT NULL,  -- load_files.file_id
   document         INTEGER NOT NULL
 );
 
@@ -89,8 +89,9 @@ CREATE TABLE IF NOT EXISTS songplays (
   user_agent      TEXT
 );
 -- An event is identified by session, item in session, user and timestamp (NULL user included).
+-- start_time first: the same index serves the time table's lookups.
 CREATE UNIQUE INDEX IF NOT EXISTS songplays_event
-  ON songplays (session_id, item_in_session, IFNULL(user_id, -1), start_time);
+  ON songplays (start_time, session_id, item_in_session, IFNULL(user_id, -1));
 
 CREATE TABLE IF NOT EXISTS users (
   user_id              INTEGER PRIMARY KEY,
@@ -129,9 +130,13 @@ CREATE TABLE IF NOT EXISTS time (
   weekday    INTEGER NOT NULL
 );
 
--- Indexes the transforms need.
-CREATE INDEX IF NOT EXISTS staging_events_run ON staging_events (run_id);
-CREATE INDEX IF NOT EXISTS staging_songs_run ON staging_songs (run_id);
+-- Indexes the transforms need. A run's files have the highest file ids, so "rows of this run"
+-- is a range on file_id.
+CREATE INDEX IF NOT EXISTS load_files_checksum ON load_files (checksum);
+CREATE INDEX IF NOT EXISTS load_errors_file ON load_errors (file_id);
+CREATE INDEX IF NOT EXISTS staging_events_file ON staging_events (file_id);
+CREATE INDEX IF NOT EXISTS staging_events_user ON staging_events (user_id, ts);
+CREATE INDEX IF NOT EXISTS staging_songs_file ON staging_songs (file_id);
 CREATE INDEX IF NOT EXISTS staging_songs_song ON staging_songs (song_id);
 CREATE INDEX IF NOT EXISTS staging_songs_artist ON staging_songs (artist_id);
 CREATE INDEX IF NOT EXISTS staging_songs_title ON staging_songs (title, artist_name);

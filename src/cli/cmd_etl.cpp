@@ -1,5 +1,7 @@
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include "cli/commands.h"
@@ -14,6 +16,10 @@ struct EtlCommandOptions {
   std::optional<std::string> log_data;
   bool json = false;
   bool quiet = false;
+  bool full_refresh = false;
+  std::optional<std::string> since;
+  std::optional<std::string> until;
+  std::string max_errors = "1%";
   bool create_missing_tables = false;  // true for `run`
 };
 
@@ -27,6 +33,12 @@ Status RunEtlCommand(const EtlCommandOptions& options) {
   etl.log_data = config->log_data;
   etl.create_missing_tables = options.create_missing_tables;
   etl.progress = !options.quiet && ::isatty(STDERR_FILENO);
+  etl.full_refresh = options.full_refresh;
+  etl.since = options.since;
+  etl.until = options.until;
+  auto budget = ParseErrorBudget(options.max_errors);
+  if (!budget.ok()) return budget.status();
+  etl.max_errors = *budget;
   auto report = RunEtl(**engine, etl);
   if (!report.ok()) return report.status();
   if (!options.quiet) std::fputs(FormatReportText(*report).c_str(), stderr);
@@ -45,6 +57,26 @@ void Setup(CLI::App& app, const char* name, const char* description, bool create
   cmd->add_option("--log-data", options->log_data,
                   "event logs: a folder, a file or s3://bucket/prefix (dwh.cfg [S3] LOG_DATA)");
   cmd->add_flag("--json", options->json, "write the load report as JSON to stdout");
+  cmd->add_flag("--full-refresh", options->full_refresh,
+                "forget everything loaded so far and load every file again (one transaction)");
+  const auto date = CLI::Validator(
+      [](std::string& v) {
+        const bool ok =
+            v.size() == 10 && v[4] == '-' && v[7] == '-' &&
+            std::all_of(v.begin(), v.end(), [](char c) { return std::isdigit(c) || c == '-'; });
+        return ok ? std::string() : "expected a date YYYY-MM-DD, got '" + v + "'";
+      },
+      "DATE");
+  cmd->add_option("--since", options->since,
+                  "only log files whose name holds a date on or after DATE (backfills)")
+      ->check(date);
+  cmd->add_option("--until", options->until,
+                  "only log files whose name holds a date on or before DATE")
+      ->check(date);
+  cmd->add_option("--max-errors", options->max_errors,
+                  "quarantined records a run accepts, as a count (100) or a percentage of the "
+                  "records read (0.5%); over it the run fails and changes nothing")
+      ->capture_default_str();
   cmd->add_flag("-q,--quiet", options->quiet, "no summary or progress on stderr");
   cmd->callback([options, outcome] { outcome(RunEtlCommand(*options)); });
 }

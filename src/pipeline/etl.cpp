@@ -1,15 +1,17 @@
-// RunEtl: one run, all or nothing, in one transaction:
-//   ledger lookup -> stage new files (decode + bulk load, rejections to load_errors)
+// RunEtl: one run, all or nothing, in one transaction that also holds the warehouse lock:
+//   prepare -> (full refresh) -> stage songs -> stage logs -> error budget
 //   -> transforms (songs, artists, users, songplays, time) -> counts -> commit.
 #include <fmt/format.h>
 
 #include <chrono>
+#include <csignal>
+#include <cstdlib>
 #include <ctime>
-#include <unordered_map>
 
 #include "decode/decoders.h"
 #include "engine/sql_catalog.h"
 #include "pipeline/progress.h"
+#include "pipeline/source_stager.h"
 #include "pipeline/staging.h"
 #include "source/source.h"
 #include "sparkify/pipeline.h"
@@ -17,14 +19,18 @@
 namespace sparkify {
 namespace {
 
-constexpr size_t kRawLimit = 4096;  // bytes of a rejected record kept in load_errors
-constexpr size_t kQuarantineFlushRows = 10000;
-constexpr size_t kFirstErrorsShown = 5;
-
 const char* const kTransforms[] = {"transform_songs", "transform_artists", "transform_users",
                                    "transform_songplays", "transform_time"};
 const char* const kReportTables[] = {"staging_events", "staging_songs", "songplays", "users",
                                      "songs",          "artists",       "time",      "load_errors"};
+
+// Test-only: SPARKIFY_TEST_KILL_AT=<step> makes the process SIGKILL itself when it reaches that
+// step, so tests can prove a run killed at any step leaves the warehouse unchanged. Steps:
+// begin, after-songs, after-logs, after-<transform name>, before-commit.
+void KillPointForTests(const std::string& step) {
+  static const char* target = std::getenv("SPARKIFY_TEST_KILL_AT");
+  if (target != nullptr && step == target) std::raise(SIGKILL);
+}
 
 std::string UtcNow() {
   const std::time_t now = std::time(nullptr);
@@ -45,19 +51,18 @@ std::string SqlQuote(std::string_view text) {
   return out;
 }
 
-// Keeps a valid UTF-8 prefix of at most `limit` bytes.
-std::string_view Truncate(std::string_view raw, size_t limit) {
-  if (raw.size() <= limit) return raw;
-  size_t n = limit;
-  while (n > 0 && (static_cast<unsigned char>(raw[n]) & 0xC0) == 0x80) --n;
-  return raw.substr(0, n);
-}
-
 Result<int64_t> QueryInteger(Engine& engine, const std::string& sql) {
   auto result = engine.Query(sql);
   if (!result.ok()) return result.status();
   if (result->rows.empty() || result->rows[0].empty() || !result->rows[0][0]) return int64_t{0};
   return static_cast<int64_t>(std::stoll(*result->rows[0][0]));
+}
+
+Status ExecuteNamed(Engine& engine, const char* name,
+                    const std::map<std::string, std::string>& vars = {}) {
+  auto sql = LoadSql(engine.traits().sql_dialects, name, vars);
+  if (!sql.ok()) return sql.status();
+  return engine.Execute(*sql).WithContext(name);
 }
 
 class Stopwatch {
@@ -73,196 +78,9 @@ class Stopwatch {
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
-struct LedgerEntry {
-  int64_t file_id;
-  uint64_t size;
-  int64_t mtime_ns;
-  std::string etag;
-};
-
-struct QuarantineRow {
-  std::string path;
-  int64_t line, document, byte_offset;
-  std::string field, reason, raw;
-};
-
-// Stages one source (songs or logs): decides which files are new, decodes them and writes rows.
-class SourceStager {
- public:
-  SourceStager(Engine& engine, Progress& progress, int64_t run_id, std::string source_name,
-               std::string table, const std::vector<std::string>& columns)
-      : engine_(engine),
-        progress_(progress),
-        run_id_(run_id),
-        source_name_(std::move(source_name)),
-        table_(std::move(table)),
-        columns_(columns) {}
-
-  // Loads every new or changed file of `source` and records it in the ledger.
-  template <typename DecodeFn>
-  Status Stage(Source& source, int64_t& next_file_id, SourceCounts& counts,
-               std::vector<std::string>& first_errors, DecodeFn&& decode) {
-    auto listed = source.List();
-    if (!listed.ok()) return listed.status();
-    std::unordered_map<std::string, LedgerEntry> ledger;
-    SPARKIFY_RETURN_IF_ERROR(ReadLedger(ledger));
-
-    SPARKIFY_RETURN_IF_ERROR(OpenStagingWriter());
-    PaddedBuffer buffer;
-    std::vector<std::pair<int64_t, const SourceFile*>> loaded_files;
-    std::vector<int64_t> records_per_file;
-    for (const SourceFile& file : *listed) {
-      auto known = ledger.find(file.path);
-      if (known != ledger.end()) {
-        const LedgerEntry& e = known->second;
-        if (e.size == file.size && e.mtime_ns == file.mtime_ns && e.etag == file.etag) {
-          ++counts.files_skipped;
-          continue;
-        }
-        replaced_file_ids_.push_back(e.file_id);
-      }
-      SPARKIFY_RETURN_IF_ERROR(source.Read(file, buffer));
-      const int64_t file_id = next_file_id++;
-      const int64_t read_before = counts.read;
-      Provenance provenance{run_id_, file_id};
-      Status write_status;
-      auto on_reject = [&](const Rejection& r) {
-        ++counts.read;
-        ++counts.quarantined;
-        if (first_errors.size() < kFirstErrorsShown) {
-          first_errors.push_back(
-              fmt::format("{}:{}: {}", r.position.file, r.position.line, r.reason));
-        }
-        quarantine_.push_back({file.path, r.position.line, r.position.document,
-                               r.position.byte_offset, r.field, r.reason,
-                               std::string(Truncate(r.raw, kRawLimit))});
-      };
-      decode(file, simdjson::padded_string_view(buffer.data(), buffer.size(), buffer.capacity()),
-             provenance, *writer_, write_status, counts, on_reject);
-      SPARKIFY_RETURN_IF_ERROR(write_status.WithContext(file.path));
-      counts.files++;
-      counts.bytes += static_cast<int64_t>(buffer.size());
-      loaded_files.emplace_back(file_id, &file);
-      records_per_file.push_back(counts.read - read_before);
-      if (quarantine_.size() >= kQuarantineFlushRows) SPARKIFY_RETURN_IF_ERROR(FlushQuarantine());
-      progress_.Update([&] {
-        return fmt::format("{}: {} of {} files, {} records", source_name_,
-                           counts.files + counts.files_skipped, listed->size(), counts.read);
-      });
-    }
-    SPARKIFY_RETURN_IF_ERROR(writer_->Finish());
-    writer_.reset();
-    SPARKIFY_RETURN_IF_ERROR(FlushQuarantine());
-    SPARKIFY_RETURN_IF_ERROR(ForgetReplacedFiles());
-    return WriteLedger(loaded_files, records_per_file);
-  }
-
- private:
-  Status ReadLedger(std::unordered_map<std::string, LedgerEntry>& ledger) {
-    auto rows = engine_.Query(
-        "SELECT path, file_id, size, mtime_ns, etag FROM load_files "
-        "WHERE source = " +
-        SqlQuote(source_name_));
-    if (!rows.ok()) return rows.status();
-    for (const auto& row : rows->rows) {
-      ledger[*row[0]] = LedgerEntry{std::stoll(*row[1]), std::stoull(*row[2]),
-                                    row[3] ? std::stoll(*row[3]) : 0, row[4].value_or("")};
-    }
-    return Status::Ok();
-  }
-
-  Status OpenStagingWriter() {
-    auto writer = engine_.OpenWriter(table_, columns_);
-    if (!writer.ok()) return writer.status();
-    writer_ = std::move(writer.value());
-    return Status::Ok();
-  }
-
-  // Quarantine rows wait in memory until a batch is full; the staging writer is paused while
-  // they are written because an engine has one writer open at a time.
-  Status FlushQuarantine() {
-    if (quarantine_.empty()) return Status::Ok();
-    const bool pause = writer_ != nullptr;
-    if (pause) {
-      SPARKIFY_RETURN_IF_ERROR(writer_->Finish());
-      writer_.reset();
-    }
-    auto writer = engine_.OpenWriter("load_errors", {"run_id", "source", "path", "line", "document",
-                                                     "byte_offset", "field", "reason", "raw"});
-    if (!writer.ok()) return writer.status();
-    RowWriter& w = **writer;
-    for (const QuarantineRow& q : quarantine_) {
-      w.Integer(run_id_);
-      w.Text(source_name_);
-      w.Text(q.path);
-      w.Integer(q.line);
-      w.Integer(q.document);
-      w.Integer(q.byte_offset);
-      if (q.field.empty()) {
-        w.Null();
-      } else {
-        w.Text(q.field);
-      }
-      w.Text(q.reason);
-      w.Text(q.raw);
-      SPARKIFY_RETURN_IF_ERROR(w.EndRow());
-    }
-    SPARKIFY_RETURN_IF_ERROR(w.Finish());
-    quarantine_.clear();
-    return pause ? OpenStagingWriter() : Status::Ok();
-  }
-
-  // A changed file replaces its previous version's staged rows and ledger entry.
-  Status ForgetReplacedFiles() {
-    for (int64_t id : replaced_file_ids_) {
-      SPARKIFY_RETURN_IF_ERROR(engine_.Execute(fmt::format(
-          "DELETE FROM {} WHERE file_id = {}; DELETE FROM load_files WHERE file_id = {};", table_,
-          id, id)));
-    }
-    return Status::Ok();
-  }
-
-  Status WriteLedger(const std::vector<std::pair<int64_t, const SourceFile*>>& files,
-                     const std::vector<int64_t>& records) {
-    auto writer = engine_.OpenWriter("load_files", {"file_id", "source", "path", "size", "mtime_ns",
-                                                    "etag", "records", "run_id", "loaded_at"});
-    if (!writer.ok()) return writer.status();
-    RowWriter& w = **writer;
-    const std::string now = UtcNow();
-    for (size_t i = 0; i < files.size(); ++i) {
-      const SourceFile& f = *files[i].second;
-      w.Integer(files[i].first);
-      w.Text(source_name_);
-      w.Text(f.path);
-      w.Integer(static_cast<int64_t>(f.size));
-      w.Integer(f.mtime_ns);
-      if (f.etag.empty()) {
-        w.Null();
-      } else {
-        w.Text(f.etag);
-      }
-      w.Integer(records[i]);
-      w.Integer(run_id_);
-      w.Text(now);
-      SPARKIFY_RETURN_IF_ERROR(w.EndRow());
-    }
-    return w.Finish();
-  }
-
-  Engine& engine_;
-  Progress& progress_;
-  int64_t run_id_;
-  std::string source_name_;
-  std::string table_;
-  const std::vector<std::string>& columns_;
-  std::unique_ptr<RowWriter> writer_;
-  std::vector<QuarantineRow> quarantine_;
-  std::vector<int64_t> replaced_file_ids_;
-};
-
-Result<std::unique_ptr<Source>> OpenSource(const std::string& location, const char* what) {
+Result<std::unique_ptr<Source>> OpenSource(const std::string& location, const char* flag) {
   if (location.empty()) {
-    return Status::InvalidArgument(std::string("no ") + what + " given: pass --" + what +
+    return Status::InvalidArgument(std::string("no ") + flag + " given: pass --" + flag +
                                    " or set it in dwh.cfg [S3]");
   }
   if (location.rfind("s3://", 0) == 0) {
@@ -271,51 +89,55 @@ Result<std::unique_ptr<Source>> OpenSource(const std::string& location, const ch
   return MakeLocalSource(location);
 }
 
-Status Stage(Engine& engine, const EtlOptions& options, int64_t run_id, LoadReport& report,
-             Progress& progress) {
+Status Stage(Engine& engine, const EtlOptions& options, int64_t run_id, int64_t& next_file_id,
+             LoadReport& report, Progress& progress) {
   auto songs = OpenSource(options.song_data, "song-data");
   if (!songs.ok()) return songs.status();
   auto logs = OpenSource(options.log_data, "log-data");
   if (!logs.ok()) return logs.status();
-  auto max_file_id = QueryInteger(engine, "SELECT MAX(file_id) FROM load_files");
-  if (!max_file_id.ok()) return max_file_id.status();
-  int64_t next_file_id = *max_file_id + 1;
 
   SongDecoder song_decoder;
-  SourceStager song_stager(engine, progress, run_id, "songs", "staging_songs",
-                           StagingSongColumns());
+  SourceStager song_stager(engine, progress,
+                           {run_id, "songs", "staging_songs", &StagingSongColumns(), {}, {}});
   SPARKIFY_RETURN_IF_ERROR(song_stager.Stage(
-      **songs, next_file_id, report.songs, report.first_errors,
-      [&](const SourceFile& file, simdjson::padded_string_view data, const Provenance& p,
-          RowWriter& writer, Status& status, SourceCounts& counts, const OnReject& on_reject) {
+      **songs, next_file_id,
+      [&](const SourceFile& file, simdjson::padded_string_view data, int64_t file_id,
+          RowWriter* writer, int64_t& accepted, const OnReject& on_reject) {
+        Status status;
         song_decoder.DecodeFile(
             file.path, data,
             [&](const SongRecord& song, const RecordPosition& pos) {
-              ++counts.read;
-              if (!status.ok()) return;
-              status = WriteSongRow(song, p, pos.document, writer);
-              if (status.ok()) ++counts.loaded;
+              ++accepted;
+              if (writer && status.ok())
+                status = WriteSongRow(song, file_id, pos.document, *writer);
             },
             on_reject);
-      }));
+        return status;
+      },
+      report.songs, report.first_errors));
+  KillPointForTests("after-songs");
 
   EventDecoder event_decoder;
-  SourceStager log_stager(engine, progress, run_id, "logs", "staging_events",
-                          StagingEventColumns());
-  return log_stager.Stage(
-      **logs, next_file_id, report.logs, report.first_errors,
-      [&](const SourceFile& file, simdjson::padded_string_view data, const Provenance& p,
-          RowWriter& writer, Status& status, SourceCounts& counts, const OnReject& on_reject) {
+  SourceStager log_stager(
+      engine, progress,
+      {run_id, "logs", "staging_events", &StagingEventColumns(), options.since, options.until});
+  SPARKIFY_RETURN_IF_ERROR(log_stager.Stage(
+      **logs, next_file_id,
+      [&](const SourceFile& file, simdjson::padded_string_view data, int64_t file_id,
+          RowWriter* writer, int64_t& accepted, const OnReject& on_reject) {
+        Status status;
         event_decoder.DecodeFile(
             file.path, data,
             [&](const EventRecord& event, const RecordPosition& pos) {
-              ++counts.read;
-              if (!status.ok()) return;
-              status = WriteEventRow(event, p, pos.line, writer);
-              if (status.ok()) ++counts.loaded;
+              ++accepted;
+              if (writer && status.ok()) status = WriteEventRow(event, file_id, pos.line, *writer);
             },
             on_reject);
-      });
+        return status;
+      },
+      report.logs, report.first_errors));
+  KillPointForTests("after-logs");
+  return Status::Ok();
 }
 
 Status CheckAccounting(const char* name, const SourceCounts& c) {
@@ -327,30 +149,54 @@ Status CheckAccounting(const char* name, const SourceCounts& c) {
   return Status::Ok();
 }
 
+Status CheckErrorBudget(const ErrorBudget& budget, const LoadReport& report) {
+  const int64_t read = report.songs.read + report.logs.read;
+  const int64_t quarantined = report.songs.quarantined + report.logs.quarantined;
+  if (quarantined == 0) return Status::Ok();
+  const bool over = budget.max_count ? quarantined > *budget.max_count
+                                     : static_cast<double>(quarantined) >
+                                           static_cast<double>(read) * budget.max_percent / 100.0;
+  if (!over) return Status::Ok();
+  std::string reasons;
+  for (const auto& e : report.first_errors) reasons += "; " + e;
+  const std::string limit = budget.max_count ? std::to_string(*budget.max_count) + " records"
+                                             : fmt::format("{}%", budget.max_percent);
+  return Status::DataError(fmt::format(
+      "error budget exceeded: {} of {} records quarantined (--max-errors {}); the warehouse is "
+      "unchanged. First reasons{}",
+      quarantined, read, limit, reasons));
+}
+
 Status RunInTransaction(Engine& engine, const EtlOptions& options, LoadReport& report) {
   Progress progress(options.progress);
   Stopwatch watch;
-  const auto& dialects = engine.traits().sql_dialects;
 
   auto run_id = QueryInteger(engine, "SELECT MAX(run_id) FROM etl_runs");
   if (!run_id.ok()) return run_id.status();
   report.run_id = *run_id + 1;
   SPARKIFY_RETURN_IF_ERROR(engine.Execute(fmt::format(
       "INSERT INTO etl_runs (run_id, started_at) VALUES ({}, '{}')", report.run_id, UtcNow())));
+  SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, "prepare_run"));
+  if (options.full_refresh) SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, "full_refresh"));
   auto songplays_before = QueryInteger(engine, "SELECT COUNT(*) FROM songplays");
   if (!songplays_before.ok()) return songplays_before.status();
+  auto max_file_id = QueryInteger(engine, "SELECT MAX(file_id) FROM load_files");
+  if (!max_file_id.ok()) return max_file_id.status();
+  const int64_t first_file_id = *max_file_id + 1;
+  int64_t next_file_id = first_file_id;
 
-  SPARKIFY_RETURN_IF_ERROR(Stage(engine, options, report.run_id, report, progress));
+  SPARKIFY_RETURN_IF_ERROR(Stage(engine, options, report.run_id, next_file_id, report, progress));
   progress.Done();
   report.phase_seconds.emplace_back("stage", watch.Lap());
   SPARKIFY_RETURN_IF_ERROR(CheckAccounting("songs", report.songs));
   SPARKIFY_RETURN_IF_ERROR(CheckAccounting("logs", report.logs));
+  SPARKIFY_RETURN_IF_ERROR(CheckErrorBudget(options.max_errors, report));
 
-  const std::map<std::string, std::string> vars = {{"run_id", std::to_string(report.run_id)}};
+  const std::map<std::string, std::string> vars = {
+      {"run_id", std::to_string(report.run_id)}, {"first_file_id", std::to_string(first_file_id)}};
   for (const char* name : kTransforms) {
-    auto sql = LoadSql(dialects, name, vars);
-    if (!sql.ok()) return sql.status();
-    SPARKIFY_RETURN_IF_ERROR(engine.Execute(*sql).WithContext(name));
+    SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, name, vars));
+    KillPointForTests(std::string("after-") + name);
   }
   report.phase_seconds.emplace_back("transform", watch.Lap());
 
@@ -369,12 +215,35 @@ Status RunInTransaction(Engine& engine, const EtlOptions& options, LoadReport& r
 
 }  // namespace
 
+Result<ErrorBudget> ParseErrorBudget(const std::string& text) {
+  ErrorBudget budget;
+  const bool percent = !text.empty() && text.back() == '%';
+  const std::string number = percent ? text.substr(0, text.size() - 1) : text;
+  try {
+    size_t used = 0;
+    if (percent) {
+      budget.max_percent = std::stod(number, &used);
+      if (used == number.size() && budget.max_percent >= 0 && budget.max_percent <= 100) {
+        return budget;
+      }
+    } else {
+      budget.max_count = std::stoll(number, &used);
+      if (used == number.size() && *budget.max_count >= 0) return budget;
+    }
+  } catch (const std::exception&) {  // std::sto* report bad numbers by throwing
+  }
+  return Status::InvalidArgument("--max-errors: invalid value '" + text +
+                                 "' (expected a count such as 100 or a percentage such as 0.5%)");
+}
+
 Result<LoadReport> RunEtl(Engine& engine, const EtlOptions& options) {
   const auto started = std::chrono::steady_clock::now();
   LoadReport report;
   report.engine = engine.traits().name;
   if (options.create_missing_tables) {
-    SPARKIFY_RETURN_IF_ERROR(CreateTables(engine, /*drop_first=*/false));
+    auto exists = engine.TableExists("songplays");
+    if (!exists.ok()) return exists.status();
+    if (!*exists) SPARKIFY_RETURN_IF_ERROR(CreateTables(engine, /*drop_first=*/false));
   } else {
     auto exists = engine.TableExists("songplays");
     if (!exists.ok()) return exists.status();
@@ -384,6 +253,7 @@ Result<LoadReport> RunEtl(Engine& engine, const EtlOptions& options) {
     }
   }
   SPARKIFY_RETURN_IF_ERROR(engine.Begin());
+  KillPointForTests("begin");
   Status status = RunInTransaction(engine, options, report);
   if (status.ok()) {
     report.total_seconds =
@@ -392,7 +262,10 @@ Result<LoadReport> RunEtl(Engine& engine, const EtlOptions& options) {
         fmt::format("UPDATE etl_runs SET finished_at = '{}', report = {} WHERE run_id = {}",
                     UtcNow(), SqlQuote(FormatReportJson(report)), report.run_id));
   }
-  if (status.ok()) status = engine.Commit();
+  if (status.ok()) {
+    KillPointForTests("before-commit");
+    status = engine.Commit();
+  }
   if (!status.ok()) {
     (void)engine.Rollback();  // the run's error is the one to report
     return status;

@@ -39,9 +39,11 @@ std::string JsonString(std::string_view s) {
 
 std::string SourceJson(const SourceCounts& c, const std::string& extra) {
   return fmt::format(
-      "{{\"files\": {}, \"files_skipped\": {}, \"bytes\": {}, \"read\": {}, \"loaded\": {}, "
+      "{{\"files\": {}, \"files_skipped\": {}, \"files_replaced\": {}, "
+      "\"files_out_of_range\": {}, \"bytes\": {}, \"read\": {}, \"loaded\": {}, "
       "\"filtered\": {}, \"quarantined\": {}{}}}",
-      c.files, c.files_skipped, c.bytes, c.read, c.loaded, c.filtered, c.quarantined, extra);
+      c.files, c.files_skipped, c.files_replaced, c.files_out_of_range, c.bytes, c.read, c.loaded,
+      c.filtered, c.quarantined, extra);
 }
 
 std::string Thousands(int64_t n) {
@@ -76,11 +78,15 @@ std::string FormatReportJson(const LoadReport& r) {
 
 std::string FormatReportText(const LoadReport& r) {
   auto source_line = [](const char* name, const SourceCounts& c) {
-    return fmt::format(
-        "  {:<6} {:>9} files ({} unchanged, skipped), {:>11} records read, {} loaded, "
-        "{} filtered, {} quarantined\n",
-        name, Thousands(c.files), Thousands(c.files_skipped), Thousands(c.read),
-        Thousands(c.loaded), Thousands(c.filtered), Thousands(c.quarantined));
+    std::string files = fmt::format("{} files read", Thousands(c.files));
+    if (c.files_replaced) files += fmt::format(" ({} replacing a changed file)", c.files_replaced);
+    if (c.files_skipped) files += fmt::format(", {} unchanged skipped", Thousands(c.files_skipped));
+    if (c.files_out_of_range) {
+      files += fmt::format(", {} outside --since/--until", Thousands(c.files_out_of_range));
+    }
+    return fmt::format("  {}: {}; {} records read: {} loaded, {} filtered, {} quarantined\n", name,
+                       files, Thousands(c.read), Thousands(c.loaded), Thousands(c.filtered),
+                       Thousands(c.quarantined));
   };
   std::string out = fmt::format("sparkify etl: run {} on {} finished in {:.2f} s\n", r.run_id,
                                 r.engine, r.total_seconds);
@@ -88,7 +94,7 @@ std::string FormatReportText(const LoadReport& r) {
   out += source_line("logs", r.logs);
   const int64_t songplays = r.tables.count("songplays") ? r.tables.at("songplays") : 0;
   out += fmt::format(
-      "  songplays: {} added; {} of {} matched to the catalog ({:.1f}%)\n",
+      "  songplays: {} added; {} of {} matched to the catalog ({:.2f}%)\n",
       Thousands(r.songplays_added), Thousands(r.songplays_matched), Thousands(songplays),
       songplays ? 100.0 * static_cast<double>(r.songplays_matched) / static_cast<double>(songplays)
                 : 0.0);

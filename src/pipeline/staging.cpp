@@ -6,19 +6,19 @@ const std::vector<std::string>& StagingEventColumns() {
   static const std::vector<std::string> kColumns = {
       "artist", "auth",     "first_name", "gender",  "item_in_session", "last_name",  "length",
       "level",  "location", "method",     "page",    "registration",    "session_id", "song",
-      "status", "ts",       "user_agent", "user_id", "run_id",          "file_id",    "line"};
+      "status", "ts",       "user_agent", "user_id", "file_id",         "line"};
   return kColumns;
 }
 
 const std::vector<std::string>& StagingSongColumns() {
   static const std::vector<std::string> kColumns = {
-      "num_songs",   "artist_id", "artist_latitude", "artist_longitude", "artist_location",
-      "artist_name", "song_id",   "title",           "duration",         "year",
-      "run_id",      "file_id",   "document"};
+      "num_songs",       "artist_id",   "artist_latitude", "artist_longitude",
+      "artist_location", "artist_name", "song_id",         "title",
+      "duration",        "year",        "file_id",         "document"};
   return kColumns;
 }
 
-Status WriteEventRow(const EventRecord& e, const Provenance& p, int64_t line, RowWriter& w) {
+Status WriteEventRow(const EventRecord& e, int64_t file_id, int64_t line, RowWriter& w) {
   w.Optional(e.artist);
   w.Optional(e.auth);
   w.Optional(e.first_name);
@@ -37,13 +37,12 @@ Status WriteEventRow(const EventRecord& e, const Provenance& p, int64_t line, Ro
   w.Integer(e.ts);
   w.Optional(e.user_agent);
   w.Optional(e.user_id);
-  w.Integer(p.run_id);
-  w.Integer(p.file_id);
+  w.Integer(file_id);
   w.Integer(line);
   return w.EndRow();
 }
 
-Status WriteSongRow(const SongRecord& s, const Provenance& p, int64_t document, RowWriter& w) {
+Status WriteSongRow(const SongRecord& s, int64_t file_id, int64_t document, RowWriter& w) {
   w.Optional(s.num_songs);
   w.Text(s.artist_id);
   w.Optional(s.artist_latitude);
@@ -54,8 +53,7 @@ Status WriteSongRow(const SongRecord& s, const Provenance& p, int64_t document, 
   w.Optional(s.title);
   w.Optional(s.duration);
   w.Optional(s.year);
-  w.Integer(p.run_id);
-  w.Integer(p.file_id);
+  w.Integer(file_id);
   w.Integer(document);
   return w.EndRow();
 }

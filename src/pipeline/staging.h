@@ -12,13 +12,9 @@ namespace sparkify {
 const std::vector<std::string>& StagingEventColumns();
 const std::vector<std::string>& StagingSongColumns();
 
-// Provenance of a staged row: the run and the ledger's file id, plus line or document index.
-struct Provenance {
-  int64_t run_id = 0;
-  int64_t file_id = 0;
-};
-
-Status WriteEventRow(const EventRecord& e, const Provenance& p, int64_t line, RowWriter& w);
-Status WriteSongRow(const SongRecord& s, const Provenance& p, int64_t document, RowWriter& w);
+// Each staged row carries its provenance: the ledger's file id, and the line (events) or the
+// document index (songs) in that file.
+Status WriteEventRow(const EventRecord& e, int64_t file_id, int64_t line, RowWriter& w);
+Status WriteSongRow(const SongRecord& s, int64_t file_id, int64_t document, RowWriter& w);
 
 }  // namespace sparkify

@@ -1,0 +1,57 @@
+// SourceStager: stages one source (songs or logs) inside the run's transaction.
+//
+// For each listed file it consults the ledger (load_files): a file with the same size and
+// modification time (or ETag) is skipped unread; a file whose bytes (XXH3-128) equal its ledger
+// entry only has its metadata refreshed; a file whose bytes equal another loaded file's is read
+// and its records counted as filtered (a re-delivery under another name); a changed file first
+// has its previous version taken back (forget_file.sql). Every record of a file that is read
+// ends as loaded (a staging row), filtered or quarantined (a load_errors row).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "decode/decoders.h"
+#include "pipeline/progress.h"
+#include "source/source.h"
+#include "sparkify/engine.h"
+#include "sparkify/pipeline.h"
+
+namespace sparkify {
+
+struct StagerSettings {
+  int64_t run_id = 0;
+  std::string source_name;  // "songs" or "logs", as stored in load_files.source
+  std::string table;        // staging table
+  const std::vector<std::string>* columns = nullptr;
+  std::optional<std::string> since, until;  // date window on file names (logs)
+};
+
+// Decodes one file's bytes and writes its valid records with `writer` (null: count only).
+// Calls `on_record_read` once per valid record and the reject callback per rejection.
+using DecodeInto = std::function<Status(const SourceFile& file, simdjson::padded_string_view data,
+                                        int64_t file_id, RowWriter* writer, int64_t& records,
+                                        const OnReject& on_reject)>;
+
+class SourceStager {
+ public:
+  SourceStager(Engine& engine, Progress& progress, StagerSettings settings);
+  ~SourceStager();
+
+  // Stages every new or changed file of `source`. `next_file_id` is advanced for each file
+  // recorded in the ledger. Rejections go to load_errors and the first few to `first_errors`.
+  Status Stage(Source& source, int64_t& next_file_id, const DecodeInto& decode,
+               SourceCounts& counts, std::vector<std::string>& first_errors);
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The YYYY-MM-DD date in a log file's name ("2018-11-01-events.json"), or empty.
+std::string DateInFileName(const std::string& path);
+
+}  // namespace sparkify
