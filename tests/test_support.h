@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <vector>
 
 namespace sparkify::testing {
 
@@ -77,7 +78,7 @@ inline CommandResult RunSparkify(const std::string& args, const std::string& env
 inline int64_t SqliteInt(const std::filesystem::path& path, const std::string& sql) {
   sqlite3* db = nullptr;
   int64_t value = -1;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
     sqlite3_stmt* stmt = nullptr;
     if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
         sqlite3_step(stmt) == SQLITE_ROW) {
@@ -101,6 +102,63 @@ inline std::string SqliteExec(const std::filesystem::path& path, const std::stri
   sqlite3_free(message);
   sqlite3_close(db);
   return error;
+}
+
+// Every row of `sql`'s result, each rendered as "v1|v2|..." (NULL as \N), in result order.
+inline std::vector<std::string> SqliteRows(const std::filesystem::path& path,
+                                           const std::string& sql) {
+  std::vector<std::string> rows;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK) {
+      while (sqlite3_step(stmt) == SQLITE_ROW) {
+        std::string row;
+        for (int c = 0; c < sqlite3_column_count(stmt); ++c) {
+          const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
+          row += (c ? "|" : "") + (text ? std::string(text) : std::string("\\N"));
+        }
+        rows.push_back(std::move(row));
+      }
+    } else {
+      rows.push_back(std::string("query failed: ") + sqlite3_errmsg(db));
+    }
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close(db);
+  return rows;
+}
+
+// The star schema as a comparable value: every column but the surrogate songplay_id, sorted.
+inline std::vector<std::string> StarTables(const std::filesystem::path& db) {
+  std::vector<std::string> out;
+  for (const char* sql :
+       {"SELECT 'songplays', start_time, user_id, song_id, artist_id, session_id, "
+        "item_in_session, user_level, user_location, user_agent FROM songplays ORDER BY 2, 6, 7, 3",
+        "SELECT 'users', * FROM users ORDER BY user_id", "SELECT 'songs', * FROM songs ORDER BY 2",
+        "SELECT 'artists', * FROM artists ORDER BY 2", "SELECT 'time', * FROM time ORDER BY 2"}) {
+    auto rows = SqliteRows(db, sql);
+    out.insert(out.end(), rows.begin(), rows.end());
+  }
+  return out;
+}
+
+// Every table, every column, sorted: equal dumps mean equal warehouses.
+inline std::vector<std::string> DumpAll(const std::filesystem::path& db) {
+  std::vector<std::string> out;
+  for (const auto& table :
+       SqliteRows(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")) {
+    out.push_back("table " + table);
+    auto rows = SqliteRows(db, "SELECT * FROM " + table + " ORDER BY 1, 2, 3, 4");
+    out.insert(out.end(), rows.begin(), rows.end());
+  }
+  return out;
+}
+
+// Copies a folder tree (the sample data, to alter it).
+inline void CopyTree(const std::filesystem::path& from, const std::filesystem::path& to) {
+  std::filesystem::create_directories(to);
+  std::filesystem::copy(from, to, std::filesystem::copy_options::recursive);
 }
 
 }  // namespace sparkify::testing

@@ -25,6 +25,7 @@ struct Config {
   std::string engine = "sqlite";
   std::string database = "sparkify.db";  // SQLite file, or a libpq URI / key=value string
   std::string schema = "public";         // server engines only
+  int lock_timeout_seconds = 10;  // how long a run waits for another run holding the warehouse
 
   // [CLUSTER], used by server engines when `database` was not given.
   std::string host;
@@ -52,6 +53,7 @@ struct ConfigOverrides {
   std::optional<std::string> schema;
   std::optional<std::string> song_data;
   std::optional<std::string> log_data;
+  std::optional<int> lock_timeout_seconds;
 };
 
 // Looks up an environment variable; injectable for tests.

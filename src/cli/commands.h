@@ -19,6 +19,7 @@ struct WarehouseFlags {
   std::optional<std::string> engine;
   std::optional<std::string> database;
   std::optional<std::string> schema;
+  std::optional<int> lock_timeout_seconds;
 };
 
 void AddWarehouseFlags(CLI::App& app, WarehouseFlags& flags);

@@ -14,6 +14,9 @@ void AddWarehouseFlags(CLI::App& app, WarehouseFlags& flags) {
                  "key=value string");
   app.add_option("--schema", flags.schema,
                  "schema of every table, server engines (default public)");
+  app.add_option("--lock-timeout", flags.lock_timeout_seconds,
+                 "seconds to wait for another run holding the warehouse (default 10)")
+      ->check(CLI::NonNegativeNumber);
 }
 
 Result<Config> ResolveConfig(const WarehouseFlags& flags,
@@ -24,6 +27,7 @@ Result<Config> ResolveConfig(const WarehouseFlags& flags,
   overrides.engine = flags.engine;
   overrides.database = flags.database;
   overrides.schema = flags.schema;
+  overrides.lock_timeout_seconds = flags.lock_timeout_seconds;
   overrides.song_data = song_data;
   overrides.log_data = log_data;
   auto config = LoadConfig(overrides, ProcessEnvironment());

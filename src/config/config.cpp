@@ -128,6 +128,7 @@ Result<Config> LoadConfig(const ConfigOverrides& overrides, const GetEnv& env) {
   if (overrides.schema) config.schema = *overrides.schema;
   if (overrides.song_data) config.song_data = *overrides.song_data;
   if (overrides.log_data) config.log_data = *overrides.log_data;
+  if (overrides.lock_timeout_seconds) config.lock_timeout_seconds = *overrides.lock_timeout_seconds;
 
   SPARKIFY_RETURN_IF_ERROR(Validate(config, file.empty() ? "" : file + ": "));
   return config;

@@ -16,12 +16,12 @@ constexpr size_t kRawLimit = 4096;  // bytes of a rejected record kept in load_e
 constexpr size_t kQuarantineFlushRows = 10000;
 constexpr size_t kFirstErrorsShown = 5;
 
-const std::vector<std::string> kLedgerColumns = {"file_id", "source",  "path",   "size",
-                                                 "mtime_ns", "etag",   "checksum", "records",
-                                                 "run_id",  "loaded_at"};
-const std::vector<std::string> kQuarantineColumns = {
-    "run_id", "file_id", "source", "path", "line", "document", "byte_offset", "field", "reason",
-    "raw"};
+const std::vector<std::string> kLedgerColumns = {"file_id",  "source",   "path",     "size",
+                                                 "mtime_ns", "etag",     "checksum", "records",
+                                                 "run_id",   "loaded_at"};
+const std::vector<std::string> kQuarantineColumns = {"run_id", "file_id",  "source",      "path",
+                                                     "line",   "document", "byte_offset", "field",
+                                                     "reason", "raw"};
 
 struct LedgerEntry {
   int64_t file_id = 0;
@@ -155,8 +155,8 @@ class SourceStager::Impl {
                                std::string(Truncate(r.raw, kRawLimit))});
       };
       SPARKIFY_RETURN_IF_ERROR(
-          decode(file, simdjson::padded_string_view(buffer.data(), buffer.size(),
-                                                    buffer.capacity()),
+          decode(file,
+                 simdjson::padded_string_view(buffer.data(), buffer.size(), buffer.capacity()),
                  file_id, duplicate ? nullptr : writer_.get(), accepted, on_reject)
               .WithContext(file.path));
       counts.read += accepted + rejected;
@@ -241,8 +241,8 @@ class SourceStager::Impl {
   Status RefreshLedgerMetadata(int64_t file_id, const SourceFile& file) {
     return WhilePaused([&] {
       return engine_.Execute(fmt::format(
-          "UPDATE load_files SET size = {}, mtime_ns = {}, etag = {} WHERE file_id = {}",
-          file.size, file.mtime_ns, file.etag.empty() ? "NULL" : SqlQuote(file.etag), file_id));
+          "UPDATE load_files SET size = {}, mtime_ns = {}, etag = {} WHERE file_id = {}", file.size,
+          file.mtime_ns, file.etag.empty() ? "NULL" : SqlQuote(file.etag), file_id));
     });
   }
 

@@ -32,9 +32,9 @@ struct StagerSettings {
 
 // Decodes one file's bytes and writes its valid records with `writer` (null: count only).
 // Calls `on_record_read` once per valid record and the reject callback per rejection.
-using DecodeInto = std::function<Status(const SourceFile& file, simdjson::padded_string_view data,
-                                        int64_t file_id, RowWriter* writer, int64_t& records,
-                                        const OnReject& on_reject)>;
+using DecodeInto =
+    std::function<Status(const SourceFile& file, simdjson::padded_string_view data, int64_t file_id,
+                         RowWriter* writer, int64_t& records, const OnReject& on_reject)>;
 
 class SourceStager {
  public:

@@ -27,6 +27,7 @@ Result<std::unique_ptr<Engine>> OpenEngine(const Config& config) {
   if (config.engine == "sqlite") {
     SqliteOptions options;
     if (!config.database.empty()) options.path = config.database;
+    options.busy_timeout_ms = config.lock_timeout_seconds * 1000;
     return OpenSqliteEngine(options);
   }
   return Status::InvalidArgument("engine '" + config.engine + "' is not available in this build");
