@@ -90,7 +90,13 @@ void DocumentStream::Walk(std::string_view file, simdjson::padded_string_view da
       }
       ++document_index;
       reason.clear();
-      if (on_document(doc.value_unsafe(), position_at(offset), TrimRight(it.source()), reason) ==
+      // iterator::source() is experimental in simdjson 3.0.1 and can overrun on malformed
+      // input: keep it only when it lies inside this range, else take the rest of the line.
+      std::string_view raw = it.source();
+      if (raw.data() != text.data() + offset || raw.size() > end - offset) {
+        raw = text.substr(offset, std::min(EndOfLine(text, offset), end) - offset);
+      }
+      if (on_document(doc.value_unsafe(), position_at(offset), TrimRight(raw), reason) ==
           DocumentOutcome::kMalformed) {
         --document_index;  // counted again when the part is rejected
         return offset;

@@ -176,7 +176,8 @@ bool FieldReader::Real(simdjson::ondemand::value value, std::optional<double>& o
       return true;
     case json_type::number: {
       double d;
-      if (value.get_double().get(d) != simdjson::SUCCESS) {
+      if (auto e = value.get_double().get(d)) {
+        if (e != simdjson::NUMBER_OUT_OF_RANGE) return Structural(e, error);
         return Refuse("number out of range: " + Describe(value, type), error);
       }
       out = d;
