@@ -12,12 +12,12 @@
 
 namespace {
 
-#define Require(condition)                                                        \
-  do {                                                                            \
-    if (!(condition)) {                                                           \
-      std::fprintf(stderr, "decoder_fuzz: contract broken: %s\n", #condition);    \
-      std::abort();                                                               \
-    }                                                                             \
+#define Require(condition)                                                     \
+  do {                                                                         \
+    if (!(condition)) {                                                        \
+      std::fprintf(stderr, "decoder_fuzz: contract broken: %s\n", #condition); \
+      std::abort();                                                            \
+    }                                                                          \
   } while (false)
 
 }  // namespace

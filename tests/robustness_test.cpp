@@ -52,8 +52,8 @@ struct Dataset {
     return logs / "2018" / "11" / fmt::format("2018-11-{:02d}-events.json", day);
   }
   std::string Args(const fs::path& database) const {
-    return "--database " + database.string() + " --song-data " + songs.string() +
-           " --log-data " + logs.string();
+    return "--database " + database.string() + " --song-data " + songs.string() + " --log-data " +
+           logs.string();
   }
   std::string Args() const { return Args(db); }
 };
@@ -61,21 +61,22 @@ struct Dataset {
 TEST(Robustness, DirtyCorpusIsAccountedForExactly) {
   Dataset d;
   const int64_t day1 = Lines(d.Day(1));
-  WriteFile(d.logs / "dirty" / "bom-crlf.json",
-            "\xEF\xBB\xBF" + Event(1541100000001, 900, 0) + "\r\n\r\n" +
-                Event(1541100000002, 900, 1) + "\r\n" + Event(1541100000003, 900, 2) + "\r\n");
+  WriteFile(d.logs / "dirty" / "bom-crlf.json", "\xEF\xBB\xBF" + Event(1541100000001, 900, 0) +
+                                                    "\r\n\r\n" + Event(1541100000002, 900, 1) +
+                                                    "\r\n" + Event(1541100000003, 900, 2) + "\r\n");
   WriteFile(d.logs / "dirty" / "errors.json",
-            Event(1541100000010, 901, 0) + "\n" +                             // ok
+            Event(1541100000010, 901, 0) + "\n" +                                  // ok
                 "{\"ts\":1541100000011,\"sessionId\":901,\"itemInSession\":1\n" +  // malformed
-                "{\"ts\":\"abc\",\"sessionId\":901,\"itemInSession\":2}\n" +     // type
+                "{\"ts\":\"abc\",\"sessionId\":901,\"itemInSession\":2}\n" +       // type
                 "{\"ts\":1541100000013,\"sessionId\":901,\"itemInSession\":3,"
-                "\"artist\":{\"a\":1}}\n" +                                      // object
+                "\"artist\":{\"a\":1}}\n" +  // object
                 "{\"ts\":1541100000014,\"sessionId\":901,\"itemInSession\":4,"
-                "\"song\":\"a\\u0000b\"}\n" +                                    // NUL
-                Event(1541100000015, 901, 5));                                  // ok, no newline
-  WriteFile(d.logs / "dirty" / "pretty.json", "{\n  \"ts\": 1541100000020,\n  \"sessionId\": 902,\n"
-                                              "  \"itemInSession\": 0\n}\n{\"ts\": 1541100000021, "
-                                              "\"sessionId\": 902, \"itemInSession\": 1}\n");
+                "\"song\":\"a\\u0000b\"}\n" +   // NUL
+                Event(1541100000015, 901, 5));  // ok, no newline
+  WriteFile(d.logs / "dirty" / "pretty.json",
+            "{\n  \"ts\": 1541100000020,\n  \"sessionId\": 902,\n"
+            "  \"itemInSession\": 0\n}\n{\"ts\": 1541100000021, "
+            "\"sessionId\": 902, \"itemInSession\": 1}\n");
   WriteFile(d.logs / "dirty" / "empty.json", "");
   WriteFile(d.logs / "dirty" / "zipped.json",
             Event(1541100000030, 903, 0) + "\n" + Event(1541100000031, 903, 1));
@@ -107,8 +108,7 @@ TEST(Robustness, DirtyCorpusIsAccountedForExactly) {
   EXPECT_EQ(row[0],
             "3|ts|ts: expected an integer, got the string \"abc\"|"
             "{\"ts\":\"abc\",\"sessionId\":901,\"itemInSession\":2}");
-  EXPECT_EQ(SqliteInt(d.db, "SELECT line FROM load_errors WHERE reason LIKE 'malformed JSON%'"),
-            2);
+  EXPECT_EQ(SqliteInt(d.db, "SELECT line FROM load_errors WHERE reason LIKE 'malformed JSON%'"), 2);
   EXPECT_EQ(SqliteInt(d.db, "SELECT COUNT(*) FROM load_errors WHERE reason LIKE '%NUL%'"), 1);
   EXPECT_EQ(SqliteInt(d.db, "SELECT document FROM load_errors WHERE field = 'song_id'"), 1);
   EXPECT_EQ(SqliteInt(d.db, "SELECT document FROM load_errors WHERE field = 'year'"), 2);
@@ -126,8 +126,7 @@ TEST(Robustness, OverTheErrorBudgetTheRunFailsAndChangesNothing) {
   WriteFile(d.logs / "bad" / "2018-12-01-events.json", bad);
   auto r = RunSparkify("etl " + d.Args());  // default budget: 1% of 8,156
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("error budget exceeded: 100 of 100 records quarantined"),
-            std::string::npos)
+  EXPECT_NE(r.err.find("error budget exceeded: 100 of 100 records quarantined"), std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("2018-12-01-events.json:1: ts: expected an integer"), std::string::npos)
       << r.err;
@@ -202,8 +201,9 @@ TEST(Robustness, AChangedFileReplacesWhatItsPreviousVersionContributed) {
   size_t cut = 0;
   for (int64_t i = 0, half = Lines(d.Day(10)) / 2; i < half; ++i) cut = day10.find('\n', cut) + 1;
   WriteFile(d.Day(10), day10.substr(0, cut));
-  WriteFile(d.logs / "extra" / "2018-11-11-late.json",
-            Event(1541900000000, 950, 0) + "\n{\"ts\":\"bad\",\"sessionId\":1,\"itemInSession\":1}");
+  WriteFile(
+      d.logs / "extra" / "2018-11-11-late.json",
+      Event(1541900000000, 950, 0) + "\n{\"ts\":\"bad\",\"sessionId\":1,\"itemInSession\":1}");
   auto first = RunSparkify("run --json --max-errors 10 " + d.Args());
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_NE(first.out.find("\"files_replaced\": 1"), std::string::npos) << first.out;

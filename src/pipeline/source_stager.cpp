@@ -4,10 +4,15 @@
 #include <xxhash.h>
 
 #include <ctime>
+#include <optional>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
+#include <variant>
 
 #include "engine/sql_catalog.h"
+#include "pipeline/bounded_queue.h"
+#include "pipeline/row_batch.h"
 
 namespace sparkify {
 namespace {
@@ -105,6 +110,59 @@ std::string DateInFileName(const std::string& path) {
   return {};
 }
 
+// Messages from the decoding thread to the writing thread, per file in listing order:
+// FileTouched | (FileStart, RowBatch*, QuarantineChunk*, FileEnd) | Failure.
+struct FileTouched {  // same bytes as its ledger entry: refresh the metadata only
+  const SourceFile* file;
+  int64_t file_id;
+};
+struct FileStart {
+  const SourceFile* file;
+  int64_t file_id;
+  std::optional<int64_t> replaces;  // the ledger id of the previous version
+  bool duplicate;                   // bytes equal another loaded file's
+  std::string checksum;
+  int64_t bytes;
+};
+struct QuarantineChunk {
+  std::vector<QuarantineRow> rows;
+};
+struct FileEnd {
+  int64_t accepted, rejected;
+};
+struct Failure {
+  Status status;
+};
+using Message = std::variant<FileTouched, FileStart, RowBatch, QuarantineChunk, FileEnd, Failure>;
+
+constexpr size_t kQueueCapacity = 8;
+constexpr size_t kBatchRows = 8192;
+constexpr size_t kQuarantineChunkRows = 1000;
+
+// The decoders write rows here; full batches go to the queue.
+class BatchingWriter final : public RowWriter {
+ public:
+  explicit BatchingWriter(BoundedQueue<Message>& queue) : queue_(queue) {}
+  void Null() override { batch_.Null(); }
+  void Integer(int64_t v) override { batch_.Integer(v); }
+  void Real(double v) override { batch_.Real(v); }
+  void Text(std::string_view v) override { batch_.Text(v); }
+  Status EndRow() override {
+    SPARKIFY_RETURN_IF_ERROR(batch_.EndRow());
+    return batch_.rows() >= kBatchRows ? Finish() : Status::Ok();
+  }
+  Status Finish() override {
+    if (batch_.rows() == 0) return Status::Ok();
+    if (!queue_.Push(std::move(batch_))) return Status::Error(StatusCode::kIoError, "cancelled");
+    batch_ = RowBatch();
+    return Status::Ok();
+  }
+
+ private:
+  BoundedQueue<Message>& queue_;
+  RowBatch batch_;
+};
+
 class SourceStager::Impl {
  public:
   Impl(Engine& engine, Progress& progress, StagerSettings settings)
@@ -115,9 +173,9 @@ class SourceStager::Impl {
     auto listed = source.List();
     if (!listed.ok()) return listed.status();
     SPARKIFY_RETURN_IF_ERROR(ReadLedger());
-    SPARKIFY_RETURN_IF_ERROR(OpenStagingWriter());
 
-    PaddedBuffer buffer;
+    // Files to read: new, or changed by size, modification time or ETag.
+    std::vector<const SourceFile*> candidates;
     for (const SourceFile& file : *listed) {
       if (!InDateWindow(file.path)) {
         ++counts.files_out_of_range;
@@ -129,60 +187,131 @@ class SourceStager::Impl {
         ++counts.files_skipped;
         continue;
       }
-      SPARKIFY_RETURN_IF_ERROR(source.Read(file, buffer));
-      const std::string checksum = Checksum(buffer.data(), buffer.size());
-      if (known != by_path_.end()) {
-        if (known->second.checksum == checksum) {  // touched, same bytes
-          SPARKIFY_RETURN_IF_ERROR(RefreshLedgerMetadata(known->second.file_id, file));
-          ++counts.files_skipped;
-          continue;
-        }
-        SPARKIFY_RETURN_IF_ERROR(ForgetFile(known->second.file_id));
-        ++counts.files_replaced;
-      }
-      const bool duplicate = loaded_checksums_.count(checksum) > 0;
-      const int64_t file_id = next_file_id++;
-      int64_t accepted = 0, rejected = 0;
-      auto on_reject = [&](const Rejection& r) {
-        ++rejected;
-        if (duplicate) return;
-        if (first_errors.size() < kFirstErrorsShown) {
-          first_errors.push_back(
-              fmt::format("{}:{}: {}", r.position.file, r.position.line, r.reason));
-        }
-        quarantine_.push_back({file_id, file.path, r.position.line, r.position.document,
-                               r.position.byte_offset, r.field, r.reason,
-                               std::string(Truncate(r.raw, kRawLimit))});
-      };
-      SPARKIFY_RETURN_IF_ERROR(
-          decode(file,
-                 simdjson::padded_string_view(buffer.data(), buffer.size(), buffer.capacity()),
-                 file_id, duplicate ? nullptr : writer_.get(), accepted, on_reject)
-              .WithContext(file.path));
-      counts.read += accepted + rejected;
-      if (duplicate) {
-        counts.filtered += accepted + rejected;
-      } else {
-        counts.loaded += accepted;
-        counts.quarantined += rejected;
-      }
-      ++counts.files;
-      counts.bytes += static_cast<int64_t>(buffer.size());
-      loaded_checksums_.insert(checksum);
-      ledger_rows_.push_back({file_id, file, checksum, accepted + rejected});
-      if (quarantine_.size() >= kQuarantineFlushRows) SPARKIFY_RETURN_IF_ERROR(FlushQuarantine());
-      progress_.Update([&] {
-        return fmt::format("{}: {} of {} files, {} records", settings_.source_name,
-                           counts.files + counts.files_skipped + counts.files_out_of_range,
-                           listed->size(), counts.read);
-      });
+      candidates.push_back(&file);
     }
+
+    // One thread reads and decodes, this one writes: the engine is the bottleneck, so decoding
+    // overlaps with it instead of adding to it.
+    BoundedQueue<Message> queue(kQueueCapacity);
+    std::thread decoder([&] { DecodeAll(source, candidates, next_file_id, decode, queue); });
+    Status status = WriteAll(queue, listed->size(), counts, first_errors);
+    queue.Close();  // unblocks the decoder when writing failed
+    decoder.join();
+    SPARKIFY_RETURN_IF_ERROR(status);
     SPARKIFY_RETURN_IF_ERROR(PauseStagingWriter());
     SPARKIFY_RETURN_IF_ERROR(FlushQuarantine());
     return WriteLedger();
   }
 
  private:
+  // The decoding thread. Reads only what this thread owns, and the ledger maps, which the
+  // writing thread does not change while it runs.
+  void DecodeAll(Source& source, const std::vector<const SourceFile*>& files, int64_t& next_file_id,
+                 const DecodeInto& decode, BoundedQueue<Message>& queue) {
+    PaddedBuffer buffer;
+    std::unordered_set<std::string> loaded = ledger_checksums_;
+    for (const SourceFile* file : files) {
+      Status read = source.Read(*file, buffer);
+      if (!read.ok()) {
+        queue.Push(Failure{read});
+        break;
+      }
+      std::string checksum = Checksum(buffer.data(), buffer.size());
+      const auto known = by_path_.find(file->path);
+      if (known != by_path_.end() && known->second.checksum == checksum) {
+        if (!queue.Push(FileTouched{file, known->second.file_id})) break;
+        continue;
+      }
+      FileStart start{file,         next_file_id++,
+                      std::nullopt, loaded.count(checksum) > 0,
+                      checksum,     static_cast<int64_t>(buffer.size())};
+      if (known != by_path_.end()) start.replaces = known->second.file_id;
+      const int64_t file_id = start.file_id;
+      const bool duplicate = start.duplicate;
+      loaded.insert(std::move(checksum));
+      if (!queue.Push(std::move(start))) break;
+
+      BatchingWriter writer(queue);
+      QuarantineChunk chunk;
+      int64_t accepted = 0, rejected = 0;
+      auto on_reject = [&](const Rejection& r) {
+        ++rejected;
+        if (duplicate) return;
+        chunk.rows.push_back({file_id, file->path, r.position.line, r.position.document,
+                              r.position.byte_offset, r.field, r.reason,
+                              std::string(Truncate(r.raw, kRawLimit))});
+        if (chunk.rows.size() >= kQuarantineChunkRows) {
+          queue.Push(std::move(chunk));
+          chunk = QuarantineChunk();
+        }
+      };
+      Status status = decode(
+          *file, simdjson::padded_string_view(buffer.data(), buffer.size(), buffer.capacity()),
+          file_id, duplicate ? nullptr : &writer, accepted, on_reject);
+      if (status.ok()) status = writer.Finish();
+      if (!status.ok()) {
+        queue.Push(Failure{status.WithContext(file->path)});
+        break;
+      }
+      if (!chunk.rows.empty() && !queue.Push(std::move(chunk))) break;
+      if (!queue.Push(FileEnd{accepted, rejected})) break;
+    }
+    queue.Close();
+  }
+
+  // The writing thread (the caller's): applies each message to the engine, in file order.
+  Status WriteAll(BoundedQueue<Message>& queue, size_t listed, SourceCounts& counts,
+                  std::vector<std::string>& first_errors) {
+    SPARKIFY_RETURN_IF_ERROR(OpenStagingWriter());
+    const size_t columns = settings_.columns->size();
+    const FileStart* current = nullptr;
+    std::optional<FileStart> start;
+    while (auto message = queue.Pop()) {
+      if (auto* failure = std::get_if<Failure>(&*message)) return failure->status;
+      if (auto* touched = std::get_if<FileTouched>(&*message)) {
+        SPARKIFY_RETURN_IF_ERROR(RefreshLedgerMetadata(touched->file_id, *touched->file));
+        ++counts.files_skipped;
+      } else if (auto* file_start = std::get_if<FileStart>(&*message)) {
+        start = std::move(*file_start);
+        current = &*start;
+        if (current->replaces) {
+          SPARKIFY_RETURN_IF_ERROR(ForgetFile(*current->replaces));
+          ++counts.files_replaced;
+        }
+      } else if (auto* batch = std::get_if<RowBatch>(&*message)) {
+        SPARKIFY_RETURN_IF_ERROR(batch->ReplayInto(*writer_, columns));
+      } else if (auto* chunk = std::get_if<QuarantineChunk>(&*message)) {
+        for (QuarantineRow& row : chunk->rows) {
+          if (first_errors.size() < kFirstErrorsShown) {
+            first_errors.push_back(fmt::format("{}:{}: {}", row.path, row.line, row.reason));
+          }
+          quarantine_.push_back(std::move(row));
+        }
+        if (quarantine_.size() >= kQuarantineFlushRows) {
+          SPARKIFY_RETURN_IF_ERROR(FlushQuarantine());
+        }
+      } else if (auto* end = std::get_if<FileEnd>(&*message)) {
+        counts.read += end->accepted + end->rejected;
+        if (current->duplicate) {
+          counts.filtered += end->accepted + end->rejected;
+        } else {
+          counts.loaded += end->accepted;
+          counts.quarantined += end->rejected;
+        }
+        ++counts.files;
+        counts.bytes += current->bytes;
+        ledger_rows_.push_back(
+            {current->file_id, *current->file, current->checksum, end->accepted + end->rejected});
+        progress_.Update([&] {
+          return fmt::format("{}: {} of {} files, {} records", settings_.source_name,
+                             counts.files + counts.files_skipped + counts.files_out_of_range,
+                             listed, counts.read);
+        });
+      }
+    }
+    return Status::Ok();
+  }
+
   bool InDateWindow(const std::string& path) const {
     if (!settings_.since && !settings_.until) return true;
     const std::string date = DateInFileName(path);
@@ -199,7 +328,7 @@ class SourceStager::Impl {
     for (const auto& row : rows->rows) {
       LedgerEntry e{std::stoll(*row[1]), std::stoull(*row[2]), row[3] ? std::stoll(*row[3]) : 0,
                     row[4].value_or(""), row[5].value_or("")};
-      loaded_checksums_.insert(e.checksum);
+      ledger_checksums_.insert(e.checksum);
       by_path_[*row[0]] = std::move(e);
     }
     return Status::Ok();
@@ -296,7 +425,7 @@ class SourceStager::Impl {
   StagerSettings settings_;
   std::unique_ptr<RowWriter> writer_;
   std::unordered_map<std::string, LedgerEntry> by_path_;
-  std::unordered_set<std::string> loaded_checksums_;
+  std::unordered_set<std::string> ledger_checksums_;
   std::vector<LedgerRow> ledger_rows_;
   std::vector<QuarantineRow> quarantine_;
 };
