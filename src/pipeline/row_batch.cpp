@@ -11,8 +11,8 @@ void RowBatch::Real(double v) {
 }
 
 void RowBatch::Text(std::string_view v) {
-  values_.push_back({Kind::kText, static_cast<int64_t>(arena_.size()),
-                     static_cast<uint32_t>(v.size())});
+  values_.push_back(
+      {Kind::kText, static_cast<int64_t>(arena_.size()), static_cast<uint32_t>(v.size())});
   arena_.append(v);
 }
 

@@ -1,0 +1,124 @@
+// Parts of the pipeline on their own: row batches, the bounded queue, gzip, the local source,
+// the error budget parser and file-name dates.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "pipeline/bounded_queue.h"
+#include "pipeline/row_batch.h"
+#include "pipeline/source_stager.h"
+#include "source/source.h"
+#include "test_support.h"
+
+namespace sparkify {
+namespace {
+
+// Renders what it is given, to compare.
+class TextWriter final : public RowWriter {
+ public:
+  void Null() override { out += "N,"; }
+  void Integer(int64_t v) override { out += "i" + std::to_string(v) + ","; }
+  void Real(double v) override { out += "r" + std::to_string(v) + ","; }
+  void Text(std::string_view v) override { out += "t" + std::string(v) + ","; }
+  Status EndRow() override {
+    out += ";";
+    return Status::Ok();
+  }
+  Status Finish() override { return Status::Ok(); }
+  std::string out;
+};
+
+TEST(RowBatch, ReplaysEveryValueInOrder) {
+  RowBatch batch;
+  batch.Integer(-7);
+  batch.Text("héllo");
+  batch.Null();
+  ASSERT_TRUE(batch.EndRow().ok());
+  batch.Integer(1);
+  batch.Text("");
+  batch.Real(0.5);
+  ASSERT_TRUE(batch.EndRow().ok());
+  EXPECT_EQ(batch.rows(), 2u);
+  TextWriter out;
+  ASSERT_TRUE(batch.ReplayInto(out, 3).ok());
+  EXPECT_EQ(out.out, "i-7,théllo,N,;i1,t,r0.500000,;");
+}
+
+TEST(BoundedQueue, DeliversInOrderAndCloseWakesBothSides) {
+  BoundedQueue<int> queue(2);
+  std::thread producer([&] {
+    for (int i = 0; i < 100; ++i) ASSERT_TRUE(queue.Push(i));
+    queue.Close();
+  });
+  int expected = 0;
+  while (auto v = queue.Pop()) EXPECT_EQ(*v, expected++);
+  producer.join();
+  EXPECT_EQ(expected, 100);
+  EXPECT_FALSE(queue.Push(1));  // closed
+
+  BoundedQueue<int> full(1);
+  ASSERT_TRUE(full.Push(1));
+  std::thread blocked([&] { EXPECT_FALSE(full.Push(2)); });  // waits until closed
+  full.Close();
+  blocked.join();
+}
+
+TEST(LocalSource, ListsJsonFilesInPathOrderAndReadsGzip) {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "b" / "2.json", "{\"b\":2}");
+  testing::WriteFile(dir / "a" / "1.json", "{\"a\":1}");
+  testing::WriteFile(dir / "a" / "notes.txt", "ignored");
+  testing::WriteFile(dir / "c" / "3.json", "{\"c\":3}");
+  ASSERT_EQ(std::system(("gzip " + (dir / "c" / "3.json").string()).c_str()), 0);
+  auto source = MakeLocalSource(dir.path().string());
+  auto files = source->List();
+  ASSERT_TRUE(files.ok());
+  ASSERT_EQ(files->size(), 3u);
+  EXPECT_EQ((*files)[0].path, (dir / "a" / "1.json").string());
+  EXPECT_EQ((*files)[2].path, (dir / "c" / "3.json.gz").string());
+  PaddedBuffer buffer;
+  ASSERT_TRUE(source->Read((*files)[2], buffer).ok());
+  EXPECT_EQ(std::string(buffer.data(), buffer.size()), "{\"c\":3}");
+  ASSERT_TRUE(source->Read((*files)[0], buffer).ok());
+  EXPECT_EQ(std::string(buffer.data(), buffer.size()), "{\"a\":1}");
+
+  auto missing = MakeLocalSource("/no/such/folder")->List();
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("/no/such/folder"), std::string::npos);
+}
+
+TEST(Gunzip, TruncatedDataIsAnErrorNamingTheFile) {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "x.json", std::string(10000, 'x'));
+  ASSERT_EQ(std::system(("gzip " + (dir / "x.json").string()).c_str()), 0);
+  const std::string zipped = testing::ReadFile(dir / "x.json.gz");
+  PaddedBuffer out;
+  ASSERT_TRUE(Gunzip("x.json.gz", zipped.data(), zipped.size(), out).ok());
+  EXPECT_EQ(out.size(), 10000u);
+  Status cut = Gunzip("x.json.gz", zipped.data(), zipped.size() / 2, out);
+  ASSERT_FALSE(cut.ok());
+  EXPECT_NE(cut.message().find("x.json.gz"), std::string::npos);
+}
+
+TEST(ErrorBudget, ParsesCountsAndPercentages) {
+  auto count = ParseErrorBudget("25");
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(*count->max_count, 25);
+  auto percent = ParseErrorBudget("0.5%");
+  ASSERT_TRUE(percent.ok());
+  EXPECT_FALSE(percent->max_count.has_value());
+  EXPECT_DOUBLE_EQ(percent->max_percent, 0.5);
+  for (const char* bad : {"", "x", "-1", "5x", "150%", "%"}) {
+    auto r = ParseErrorBudget(bad);
+    EXPECT_FALSE(r.ok()) << bad;
+  }
+}
+
+TEST(DateInFileName, FindsTheDayOfALogFile) {
+  EXPECT_EQ(DateInFileName("log_data/2018/11/2018-11-01-events.json"), "2018-11-01");
+  EXPECT_EQ(DateInFileName("s3://b/p/2019-01-31.json.gz"), "2019-01-31");
+  EXPECT_EQ(DateInFileName("log_data/2018/11/events.json"), "");
+}
+
+}  // namespace
+}  // namespace sparkify
