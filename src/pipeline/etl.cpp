@@ -12,6 +12,7 @@
 #include "engine/sql_catalog.h"
 #include "pipeline/progress.h"
 #include "pipeline/source_stager.h"
+#include "pipeline/sql_text.h"
 #include "pipeline/staging.h"
 #include "source/source.h"
 #include "sparkify/pipeline.h"
@@ -30,25 +31,6 @@ const char* const kReportTables[] = {"staging_events", "staging_songs", "songpla
 void KillPointForTests(const std::string& step) {
   static const char* target = std::getenv("SPARKIFY_TEST_KILL_AT");
   if (target != nullptr && step == target) std::raise(SIGKILL);
-}
-
-std::string UtcNow() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
-}
-
-std::string SqlQuote(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    out.push_back(c);
-    if (c == '\'') out.push_back('\'');
-  }
-  out.push_back('\'');
-  return out;
 }
 
 Result<int64_t> QueryInteger(Engine& engine, const std::string& sql) {
@@ -89,6 +71,27 @@ Result<std::unique_ptr<Source>> OpenSource(const std::string& location, const ch
   return MakeLocalSource(location);
 }
 
+// Decodes a file with `decoder` and writes each record as a staging row (provenance: the file id
+// and the record's line or document index, `where`).
+template <typename Decoder, typename Record>
+DecodeInto DecodeWith(Decoder& decoder,
+                      Status (*write_row)(const Record&, int64_t, int64_t, RowWriter&),
+                      int64_t RecordPosition::*where) {
+  return [&decoder, write_row, where](const SourceFile& file, simdjson::padded_string_view data,
+                                      int64_t file_id, RowWriter* writer, int64_t& accepted,
+                                      const OnReject& on_reject) {
+    Status status;
+    decoder.DecodeFile(
+        file.path, data,
+        [&](const Record& record, const RecordPosition& position) {
+          ++accepted;
+          if (writer && status.ok()) status = write_row(record, file_id, position.*where, *writer);
+        },
+        on_reject);
+    return status;
+  };
+}
+
 Status Stage(Engine& engine, const EtlOptions& options, int64_t run_id, int64_t& next_file_id,
              LoadReport& report, Progress& progress) {
   auto songs = OpenSource(options.song_data, "song-data");
@@ -100,20 +103,7 @@ Status Stage(Engine& engine, const EtlOptions& options, int64_t run_id, int64_t&
   SourceStager song_stager(engine, progress,
                            {run_id, "songs", "staging_songs", &StagingSongColumns(), {}, {}});
   SPARKIFY_RETURN_IF_ERROR(song_stager.Stage(
-      **songs, next_file_id,
-      [&](const SourceFile& file, simdjson::padded_string_view data, int64_t file_id,
-          RowWriter* writer, int64_t& accepted, const OnReject& on_reject) {
-        Status status;
-        song_decoder.DecodeFile(
-            file.path, data,
-            [&](const SongRecord& song, const RecordPosition& pos) {
-              ++accepted;
-              if (writer && status.ok())
-                status = WriteSongRow(song, file_id, pos.document, *writer);
-            },
-            on_reject);
-        return status;
-      },
+      **songs, next_file_id, DecodeWith(song_decoder, WriteSongRow, &RecordPosition::document),
       report.songs, report.first_errors));
   KillPointForTests("after-songs");
 
@@ -122,19 +112,7 @@ Status Stage(Engine& engine, const EtlOptions& options, int64_t run_id, int64_t&
       engine, progress,
       {run_id, "logs", "staging_events", &StagingEventColumns(), options.since, options.until});
   SPARKIFY_RETURN_IF_ERROR(log_stager.Stage(
-      **logs, next_file_id,
-      [&](const SourceFile& file, simdjson::padded_string_view data, int64_t file_id,
-          RowWriter* writer, int64_t& accepted, const OnReject& on_reject) {
-        Status status;
-        event_decoder.DecodeFile(
-            file.path, data,
-            [&](const EventRecord& event, const RecordPosition& pos) {
-              ++accepted;
-              if (writer && status.ok()) status = WriteEventRow(event, file_id, pos.line, *writer);
-            },
-            on_reject);
-        return status;
-      },
+      **logs, next_file_id, DecodeWith(event_decoder, WriteEventRow, &RecordPosition::line),
       report.logs, report.first_errors));
   KillPointForTests("after-logs");
   return Status::Ok();

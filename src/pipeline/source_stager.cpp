@@ -13,6 +13,7 @@
 #include "engine/sql_catalog.h"
 #include "pipeline/bounded_queue.h"
 #include "pipeline/row_batch.h"
+#include "pipeline/sql_text.h"
 
 namespace sparkify {
 namespace {
@@ -53,25 +54,6 @@ struct QuarantineRow {
 std::string Checksum(const char* data, size_t size) {
   const XXH128_hash_t h = XXH3_128bits(data, size);
   return fmt::format("{:016x}{:016x}", h.high64, h.low64);
-}
-
-std::string UtcNow() {
-  const std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  return buf;
-}
-
-std::string SqlQuote(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    out.push_back(c);
-    if (c == '\'') out.push_back('\'');
-  }
-  out.push_back('\'');
-  return out;
 }
 
 // Keeps a valid UTF-8 prefix of at most `limit` bytes.

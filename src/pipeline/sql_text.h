@@ -1,0 +1,31 @@
+// Small helpers for SQL text the pipeline builds itself (all values it controls).
+#pragma once
+
+#include <ctime>
+#include <string>
+#include <string_view>
+
+namespace sparkify {
+
+// A SQL string literal: 'it''s'.
+inline std::string SqlQuote(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    out.push_back(c);
+    if (c == '\'') out.push_back('\'');
+  }
+  out.push_back('\'');
+  return out;
+}
+
+// The current UTC time as 'YYYY-MM-DD HH:MM:SS', a literal every engine reads as a timestamp.
+inline std::string UtcNow() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+
+}  // namespace sparkify
