@@ -193,6 +193,26 @@ TEST(PostgresEngine, RowWithWrongValueCountIsAnError) {
   EXPECT_TRUE(engine->Rollback().ok());
 }
 
+TEST(PostgresEngine, CopyErrorNamesTableLineAndColumn) {
+  auto engine = OpenEngine(Postgres().CreateDatabase("t_copy_error"));
+  ASSERT_TRUE(engine);
+  ASSERT_TRUE(engine->Execute("CREATE TABLE t (n BIGINT)").ok());
+  ASSERT_TRUE(engine->Begin().ok());
+  auto writer = engine->OpenWriter("t", {"n"});
+  ASSERT_TRUE(writer.ok());
+  for (const char* value : {"1", "2", "three", "4"}) {
+    (*writer)->Text(value);
+    ASSERT_TRUE((*writer)->EndRow().ok());
+  }
+  const Status status = (*writer)->Finish();
+  ASSERT_FALSE(status.ok());
+  EXPECT_EQ(status.message(),
+            "loading t: invalid input syntax for type bigint: \"three\" (COPY t, line 3, column "
+            "n: \"three\") [SQLSTATE 22P02]");
+  writer->reset();
+  EXPECT_TRUE(engine->Rollback().ok());
+}
+
 TEST(PostgresEngine, CommitAfterAFailedStatementFails) {
   auto engine = OpenEngine(Postgres().CreateDatabase("t_commit"));
   ASSERT_TRUE(engine);
@@ -220,7 +240,8 @@ TEST(PostgresEngine, LostConnectionDuringALoadIsOneLineNamingTheServer) {
   auto writer = engine->OpenWriter("t", {"s"});
   ASSERT_TRUE(writer.ok());
   PgClient admin(Postgres().Uri("postgres"));
-  EXPECT_EQ(admin.Scalar("SELECT pg_terminate_backend(" + *pid->rows[0][0] + ")"), "t");
+  // Waits (up to 5 s) until the backend is gone.
+  EXPECT_EQ(admin.Scalar("SELECT pg_terminate_backend(" + *pid->rows[0][0] + ", 5000)"), "t");
   Status status;
   for (int i = 0; i < 200000 && status.ok(); ++i) {  // ~20 MB at most: the loss shows first
     (*writer)->Text("a row of text that goes nowhere, since the server is gone: padding");
@@ -336,8 +357,10 @@ TEST(PostgresRun, BusyWhenTheLockStaysTaken) {
 
 TEST(PostgresRun, ConcurrentRunsTakeTurns) {
   const std::string uri = Postgres().CreateDatabase("t_concurrent");
-  const std::string command =
-      "run --engine postgres --database " + Quoted(uri) + Sources() + " --json -q";
+  // A generous lock_timeout: on a busy machine one run may take longer than the default 10 s.
+  const std::string command = "run --engine postgres --database " +
+                              Quoted(uri + "?options=-c%20lock_timeout%3D120s") + Sources() +
+                              " --json -q";
   CommandResult a, b;
   std::thread first([&] { a = RunSparkify(command); });
   std::thread second([&] { b = RunSparkify(command); });

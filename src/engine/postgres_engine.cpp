@@ -294,7 +294,11 @@ class CopyWriter final : public RowWriter {
   }
 
   Status EndRow() override {
-    if (!status_.ok()) return status_;
+    if (!status_.ok()) {  // rows after a failure are dropped
+      buffer_.clear();
+      column_ = 0;
+      return status_;
+    }
     if (column_ != columns_) {
       status_ = Status::InvalidArgument(fmt::format("{}: row {} has {} values, expected {}", what_,
                                                     rows_ + 1, column_, columns_));
