@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -56,8 +57,9 @@ struct CommandResult {
 };
 
 // Runs `sparkify <args>` through the shell; args are passed as written (quote them yourself).
+// Safe to call from several threads at once.
 inline CommandResult RunSparkify(const std::string& args, const std::string& env = "") {
-  static int counter = 0;
+  static std::atomic<int> counter = 0;
   const auto dir = std::filesystem::temp_directory_path();
   const std::string tag = std::to_string(::getpid()) + "-" + std::to_string(counter++);
   const auto out = dir / ("sparkify-out-" + tag), err = dir / ("sparkify-err-" + tag);

@@ -8,7 +8,8 @@
 // plus [WAREHOUSE] ENGINE (sqlite | postgres | redshift), DATABASE, SCHEMA.
 // Precedence: command-line flags, then environment variables (SPARKIFY_ENGINE,
 // SPARKIFY_DATABASE, SPARKIFY_SCHEMA, SPARKIFY_SONG_DATA, SPARKIFY_LOG_DATA), then the file,
-// then defaults (engine sqlite, database sparkify.db). Secrets are never part of messages.
+// then defaults (engine sqlite; no database: the engine's default, sparkify.db for SQLite and
+// the [CLUSTER] keys plus libpq's own defaults for PostgreSQL). Secrets are never part of messages.
 #pragma once
 
 #include <functional>
@@ -23,8 +24,8 @@ namespace sparkify {
 
 struct Config {
   std::string engine = "sqlite";
-  std::string database = "sparkify.db";  // SQLite file, or a libpq URI / key=value string
-  std::string schema = "public";         // server engines only
+  std::string database;  // SQLite file, or a libpq URI / key=value string; empty: engine default
+  std::string schema = "public";  // server engines only
   int lock_timeout_seconds = 10;  // how long a run waits for another run holding the warehouse
 
   // [CLUSTER], used by server engines when `database` was not given.

@@ -89,9 +89,10 @@ CREATE TABLE IF NOT EXISTS songplays (
   user_agent      TEXT
 );
 -- An event is identified by session, item in session, user and timestamp (NULL user included).
--- start_time first: the same index serves the time table's lookups.
+-- start_time first: the same index serves the time table's lookups. (user_id IS NULL, IFNULL(..))
+-- makes NULL one distinct value, as PostgreSQL's UNIQUE NULLS NOT DISTINCT.
 CREATE UNIQUE INDEX IF NOT EXISTS songplays_event
-  ON songplays (start_time, session_id, item_in_session, IFNULL(user_id, -1));
+  ON songplays (start_time, session_id, item_in_session, user_id IS NULL, IFNULL(user_id, 0));
 
 CREATE TABLE IF NOT EXISTS users (
   user_id              INTEGER PRIMARY KEY,

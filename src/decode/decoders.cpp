@@ -8,6 +8,11 @@ namespace {
 using simdjson::ondemand::document_reference;
 using simdjson::ondemand::object;
 
+constexpr const char* kMissing = "missing required field";
+// The timestamps every engine represents exactly: 1970-01-01 to 9999-12-31, in milliseconds.
+constexpr int64_t kMinTimestampMs = 0;
+constexpr int64_t kMaxTimestampMs = 253402300799999;
+
 // Shared driver: iterates the fields of each document's object, hands each (key, value) to
 // `assign`, then asks `finish` whether the record is complete. Rejections carry the field name.
 template <typename Assign, typename Finish>
@@ -59,8 +64,8 @@ DocumentOutcome DecodeObject(document_reference doc, const RecordPosition& posit
     malformed_reason.clear();
     return reject(bad_field, std::move(reason));
   }
-  std::string missing = finish();
-  if (!missing.empty()) return reject(missing, "missing required field");
+  auto [field, reason] = finish();
+  if (!field.empty()) return reject(field, reason);
   return DocumentOutcome::kAccepted;
 }
 
@@ -111,10 +116,14 @@ void EventDecoder::DecodeFile(std::string_view file, simdjson::padded_string_vie
     }
     return true;  // unknown keys are ignored
   };
-  auto finish = [&]() -> std::string {
-    if (!ts) return "ts";
-    if (!session_id) return "sessionId";
-    if (!item_in_session) return "itemInSession";
+  auto finish = [&]() -> std::pair<std::string, std::string> {
+    if (!ts) return {"ts", kMissing};
+    if (*ts < kMinTimestampMs || *ts > kMaxTimestampMs) {
+      return {"ts", "timestamp " + std::to_string(*ts) +
+                        " is outside 1970-01-01 .. 9999-12-31 (epoch milliseconds expected)"};
+    }
+    if (!session_id) return {"sessionId", kMissing};
+    if (!item_in_session) return {"itemInSession", kMissing};
     rec.ts = *ts;
     rec.session_id = *session_id;
     rec.item_in_session = *item_in_session;
@@ -158,9 +167,9 @@ void SongDecoder::DecodeFile(std::string_view file, simdjson::padded_string_view
     if (key == "num_songs") return fields_.Integer(value, rec.num_songs, error);
     return true;
   };
-  auto finish = [&]() -> std::string {
-    if (!song_id || song_id->empty()) return "song_id";
-    if (!artist_id || artist_id->empty()) return "artist_id";
+  auto finish = [&]() -> std::pair<std::string, std::string> {
+    if (!song_id || song_id->empty()) return {"song_id", kMissing};
+    if (!artist_id || artist_id->empty()) return {"artist_id", kMissing};
     rec.song_id = *song_id;
     rec.artist_id = *artist_id;
     return {};

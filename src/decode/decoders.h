@@ -2,7 +2,8 @@
 //
 // Every document of the file ends in exactly one callback: on_record for a valid record,
 // on_reject (with file, line, byte offset, field and reason) for anything else. Unknown keys are
-// ignored. Required fields: events `ts`, `sessionId`, `itemInSession`; songs `song_id`,
+// ignored. Required fields: events `ts` (epoch milliseconds, 1970-01-01 .. 9999-12-31),
+// `sessionId`, `itemInSession`; songs `song_id`,
 // `artist_id`. See field_reader.h for the conversion rules.
 //
 // Not thread-safe: one decoder per thread; each reuses its simdjson parsers across files.

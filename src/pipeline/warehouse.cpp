@@ -1,6 +1,7 @@
 // Opening an engine, creating the schema and the data-quality checks.
 #include <fmt/format.h>
 
+#include "engine/postgres_engine.h"
 #include "engine/sql_catalog.h"
 #include "engine/sqlite_engine.h"
 #include "sparkify/pipeline.h"
@@ -29,6 +30,18 @@ Result<std::unique_ptr<Engine>> OpenEngine(const Config& config) {
     if (!config.database.empty()) options.path = config.database;
     options.busy_timeout_ms = config.lock_timeout_seconds * 1000;
     return OpenSqliteEngine(options);
+  }
+  if (config.engine == "postgres") {
+    PostgresOptions options;
+    options.conninfo = config.database;  // when empty, the [CLUSTER] keys below
+    options.host = config.host;
+    options.port = config.db_port;
+    options.dbname = config.db_name;
+    options.user = config.db_user;
+    options.password = config.db_password;
+    options.schema = config.schema;
+    options.lock_wait_ms = config.lock_timeout_seconds * 1000;
+    return OpenPostgresEngine(options);
   }
   return Status::InvalidArgument("engine '" + config.engine + "' is not available in this build");
 }

@@ -1,0 +1,106 @@
+// PostgresEngine: a PostgreSQL warehouse through libpq.
+//
+// Connection: a libpq URI or key=value string, or else dwh.cfg's [CLUSTER] keys. Whatever neither
+// gives comes from libpq as usual (PGHOST, PGPORT, PGUSER, PGPASSWORD, PGSSLMODE, ...,
+// ~/.pgpass, its defaults): the engine sets no connection parameter the user did not give, except
+// client_encoding (always UTF8, the encoding of every text the pipeline writes), a default
+// application_name and connect_timeout (10 s, unless PGCONNECT_TIMEOUT or the string sets one).
+// On connect it creates its schema when missing, makes it the whole search_path and fixes the
+// session settings the text of query results depends on (DateStyle ISO, extra_float_digits 3:
+// shortest exact doubles, standard_conforming_strings on).
+//
+// Runs: Begin() opens the run's transaction and takes a transaction-level advisory lock whose key
+// is derived from the schema name, so two runs on one schema of one database never interleave
+// (other schemas do not wait). A second run waits for the lock up to the session's lock_timeout
+// when the connection sets one (options='-c lock_timeout=30s'), else up to
+// PostgresOptions::lock_wait_ms, then fails with kBusy. The lock ends with the transaction, also
+// when the connection drops.
+//
+// Bulk loads: COPY ... FROM STDIN in text format, sent in chunks of at most 64 KiB.
+// Query results are libpq's text, except timestamps: always three fraction digits
+// ('2018-11-01 21:01:46.000'), as SQLite stores them.
+//
+// Errors: every message is one line. Connection failures (refused, authentication, unknown
+// database, a connection lost during a statement or a load) name host, port and database; no
+// message ever contains the password, whatever libpq says.
+//
+// Extension: Redshift is PostgreSQL with other types, another COPY and no advisory locks. A
+// subclass connects with Connect(), passes its own traits to the protected constructor and
+// overrides what differs (OpenWriter, LockWarehouse).
+//
+// Not thread-safe. At most one RowWriter is open at a time; it must not outlive the engine.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "sparkify/engine.h"
+
+namespace sparkify {
+
+struct PostgresOptions {
+  // A libpq connection URI (postgresql://user@host:port/dbname?sslmode=require) or key=value
+  // string ("host=... dbname=..."); a plain word is a database name. When empty, the fields
+  // below are used, each only when set.
+  std::string conninfo;
+  std::string host;
+  std::string port;
+  std::string dbname;
+  std::string user;
+  std::string password;  // secret: never part of a message
+
+  std::string schema = "public";  // created when missing; letters, digits and _
+  // How long Begin() waits for another run's lock when the connection sets no lock_timeout.
+  int lock_wait_ms = 10000;
+};
+
+class PostgresEngine : public Engine {
+ public:
+  // Connects and prepares the session (schema, search_path, settings).
+  static Result<std::unique_ptr<Engine>> Open(const PostgresOptions& options);
+
+  ~PostgresEngine() override;
+  PostgresEngine(const PostgresEngine&) = delete;
+  PostgresEngine& operator=(const PostgresEngine&) = delete;
+
+  const EngineTraits& traits() const override { return traits_; }
+  Status Execute(std::string_view sql) override;
+  Result<QueryResult> Query(std::string_view sql) override;
+  Status Begin() override;
+  Status Commit() override;
+  Status Rollback() override;
+  Result<std::unique_ptr<RowWriter>> OpenWriter(std::string_view table,
+                                                const std::vector<std::string>& columns) override;
+  Result<bool> TableExists(std::string_view table) override;
+
+ protected:
+  // The connection and what names it in messages (host, port, database; the secrets to hide).
+  // Defined in postgres_engine.cpp; the deleter lets subclasses hold one without its definition.
+  class Session;
+  struct SessionDeleter {
+    void operator()(Session* session) const noexcept;
+  };
+  using SessionPtr = std::unique_ptr<Session, SessionDeleter>;
+
+  static Result<SessionPtr> Connect(const PostgresOptions& options);
+  PostgresEngine(EngineTraits traits, SessionPtr session, const PostgresOptions& options);
+
+  // Called by Begin() inside the new transaction: takes the run's lock or fails with kBusy.
+  virtual Status LockWarehouse();
+
+  Session& session() { return *session_; }
+  const std::string& schema() const { return schema_; }
+
+ private:
+  EngineTraits traits_;
+  SessionPtr session_;
+  std::string schema_;
+  int lock_wait_ms_;
+  bool in_transaction_ = false;
+};
+
+inline Result<std::unique_ptr<Engine>> OpenPostgresEngine(const PostgresOptions& options) {
+  return PostgresEngine::Open(options);
+}
+
+}  // namespace sparkify
