@@ -12,6 +12,7 @@
 
 #include "sparkify/config.h"
 #include "sparkify/engine.h"
+#include "sparkify/s3_options.h"
 #include "sparkify/status.h"
 
 namespace sparkify {
@@ -27,6 +28,7 @@ struct EtlOptions {
   std::string log_data;
   bool create_missing_tables = false;  // `run`: create the tables when they are missing
   bool progress = false;               // progress lines on stderr (set for terminals)
+  S3Options s3;                        // for s3:// sources
 };
 
 // Per source: every record read ends as loaded, filtered or quarantined.

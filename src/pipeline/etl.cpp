@@ -11,6 +11,7 @@
 #include "engine/sql_catalog.h"
 #include "pipeline/progress.h"
 #include "pipeline/staging.h"
+#include "s3/s3_source.h"
 #include "source/source.h"
 #include "sparkify/pipeline.h"
 
@@ -260,22 +261,26 @@ class SourceStager {
   std::vector<int64_t> replaced_file_ids_;
 };
 
-Result<std::unique_ptr<Source>> OpenSource(const std::string& location, const char* what) {
+Result<std::unique_ptr<Source>> OpenSource(const std::string& location, const char* what,
+                                           const S3Options& s3, Progress& progress) {
   if (location.empty()) {
     return Status::InvalidArgument(std::string("no ") + what + " given: pass --" + what +
                                    " or set it in dwh.cfg [S3]");
   }
   if (location.rfind("s3://", 0) == 0) {
-    return Status::InvalidArgument(location + ": S3 sources are not supported yet");
+    S3SourceOptions options;
+    options.s3 = s3;
+    options.progress = &progress;
+    return MakeS3Source(location, options);
   }
   return MakeLocalSource(location);
 }
 
 Status Stage(Engine& engine, const EtlOptions& options, int64_t run_id, LoadReport& report,
              Progress& progress) {
-  auto songs = OpenSource(options.song_data, "song-data");
+  auto songs = OpenSource(options.song_data, "song-data", options.s3, progress);
   if (!songs.ok()) return songs.status();
-  auto logs = OpenSource(options.log_data, "log-data");
+  auto logs = OpenSource(options.log_data, "log-data", options.s3, progress);
   if (!logs.ok()) return logs.status();
   auto max_file_id = QueryInteger(engine, "SELECT MAX(file_id) FROM load_files");
   if (!max_file_id.ok()) return max_file_id.status();
