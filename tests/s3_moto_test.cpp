@@ -521,18 +521,25 @@ TEST(S3Prefetch, ReadAheadIsBoundedAndSkippedFilesAreDropped) {
   auto files = (*source)->List();
   ASSERT_TRUE(files.ok());
   ASSERT_EQ(files->size(), 71u);
+  // Waits until the proxy has seen `n` requests, then a little longer to catch any extra one.
+  auto settle = [&](int n) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (counter.requests() < n && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    return counter.requests();
+  };
   PaddedBuffer buffer;
   ASSERT_TRUE((*source)->Read((*files)[0], buffer).ok());
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  EXPECT_EQ(counter.requests(), 1 + 1 + 3);  // the listing, the file read, three ahead
+  EXPECT_EQ(settle(5), 1 + 1 + 3);  // the listing, the file read, three ahead
 
   // Skipping to file 40 (as when 1-39 are already loaded) drops the read-ahead of 1-3.
   ASSERT_TRUE((*source)->Read((*files)[40], buffer).ok());
   EXPECT_EQ(
       std::string(buffer.data(), buffer.size()),
       ReadFile(testing::SampleDir() / (*files)[40].path.substr(strlen("s3://sparkify-test/"))));
-  std::this_thread::sleep_for(std::chrono::milliseconds(300));
-  EXPECT_EQ(counter.requests(), 5 + 1 + 3);
+  EXPECT_EQ(settle(9), 5 + 1 + 3);
 }
 
 }  // namespace

@@ -197,6 +197,24 @@ TEST(S3Uri, SplitsBucketAndPrefix) {
   EXPECT_FALSE(ParseS3Uri("/local/path", bucket, prefix).ok());
 }
 
+TEST(S3Addressing, VirtualHostedOnAwsPathStyleForDotsAndCustomEndpoints) {
+  AwsSettings aws;
+  aws.region = "us-west-2";
+  aws.endpoint.scheme = "https";
+  RequestTarget t = TargetOf(aws, "udacity-dend", "song_data/A/a b+c.json");
+  EXPECT_EQ(t.authority, "udacity-dend.s3.us-west-2.amazonaws.com");
+  EXPECT_EQ(t.Url("https"),
+            "https://udacity-dend.s3.us-west-2.amazonaws.com/song_data/A/a%20b%2Bc.json");
+  EXPECT_EQ(TargetOf(aws, "udacity-dend", "").raw_path, "/");
+  t = TargetOf(aws, "my.dotted.bucket", "k//x/../y");  // TLS wildcards cover one label
+  EXPECT_EQ(t.authority, "s3.us-west-2.amazonaws.com");
+  EXPECT_EQ(t.raw_path, "/my.dotted.bucket/k//x/../y");  // never normalized
+  AwsSettings custom = aws;
+  custom.endpoint = *ParseEndpoint("http://127.0.0.1:5000/base/");
+  t = TargetOf(custom, "udacity-dend", "log_data/x.json");
+  EXPECT_EQ(t.Url("http"), "http://127.0.0.1:5000/base/udacity-dend/log_data/x.json");
+}
+
 TEST(Backoff, FullJitterWithinTheCappedExponentialCeiling) {
   const RetryPolicy policy{5, std::chrono::milliseconds(100), std::chrono::milliseconds(1000)};
   const int64_t ceilings[] = {100, 200, 400, 800, 1000, 1000};

@@ -192,14 +192,13 @@ class S3Client::Impl {
 
   Result<Response> Execute(const Call& call) {
     std::string last_failure;
-    bool transport_failure = false;
     for (int attempt = 1;; ++attempt) {
       if (cancelled_.load()) return Status::IoError(call.what + ": cancelled");
       Response response;
       requests_.fetch_add(1, std::memory_order_relaxed);
       const CURLcode code = PerformOnce(call, response);
       bool retryable = false;
-      transport_failure = code != CURLE_OK;
+      const bool transport_failure = code != CURLE_OK;
       if (code != CURLE_OK) {
         if (code == CURLE_ABORTED_BY_CALLBACK) return Status::IoError(call.what + ": cancelled");
         retryable = RetryableCurlCode(code);
@@ -241,24 +240,6 @@ class S3Client::Impl {
   std::atomic<int64_t> requests_{0}, retries_{0}, bytes_received_{0};
 
  private:
-  struct Target {
-    std::string authority;
-    std::string raw_path;
-  };
-
-  Target MakeTarget(const Call& call) const {
-    const Endpoint& endpoint = options_.settings.endpoint;
-    const std::string key_path = call.key.empty() ? "" : "/" + call.key;
-    if (!endpoint.authority.empty()) {
-      return {endpoint.authority, endpoint.base_path + "/" + call.bucket + key_path};
-    }
-    const std::string regional = "s3." + options_.settings.region + ".amazonaws.com";
-    if (VirtualHostable(call.bucket)) {
-      return {call.bucket + "." + regional, key_path.empty() ? "/" : key_path};
-    }
-    return {regional, "/" + call.bucket + key_path};
-  }
-
   CURL* Acquire() {
     std::lock_guard<std::mutex> lock(mu_);
     if (!idle_.empty()) {
@@ -275,7 +256,7 @@ class S3Client::Impl {
   }
 
   CURLcode PerformOnce(const Call& call, Response& response) {
-    const Target target = MakeTarget(call);
+    const RequestTarget target = TargetOf(options_.settings, call.bucket, call.key);
     sigv4::Request request;
     request.method = call.method;
     request.path = target.raw_path;
@@ -300,8 +281,7 @@ class S3Client::Impl {
     }
     if (!headers.Append("Expect:")) return CURLE_OUT_OF_MEMORY;  // no 100-continue round trip
 
-    std::string url = options_.settings.endpoint.scheme + "://" + target.authority +
-                      sigv4::CanonicalUri(target.raw_path);
+    std::string url = target.Url(options_.settings.endpoint.scheme);
     if (!call.query.empty()) url += "?" + sigv4::CanonicalQuery(call.query);
 
     CURL* raw = Acquire();
@@ -351,7 +331,8 @@ class S3Client::Impl {
   }
 
   std::string EndpointUrl(const Call& call) const {
-    return options_.settings.endpoint.scheme + "://" + MakeTarget(call).authority;
+    return options_.settings.endpoint.scheme + "://" +
+           TargetOf(options_.settings, call.bucket, call.key).authority;
   }
 
   std::string Subject(const Call& call) const {
@@ -519,6 +500,22 @@ S3Stats S3Client::stats() const {
 }
 
 const std::string& S3Client::region() const { return impl_->options_.settings.region; }
+
+RequestTarget TargetOf(const AwsSettings& settings, const std::string& bucket,
+                       const std::string& key) {
+  const Endpoint& endpoint = settings.endpoint;
+  const std::string key_path = key.empty() ? "" : "/" + key;
+  if (!endpoint.authority.empty()) {
+    return {endpoint.authority, endpoint.base_path + "/" + bucket + key_path};
+  }
+  const std::string regional = "s3." + settings.region + ".amazonaws.com";
+  if (VirtualHostable(bucket)) return {bucket + "." + regional, key_path.empty() ? "/" : key_path};
+  return {regional, "/" + bucket + key_path};
+}
+
+std::string RequestTarget::Url(const std::string& scheme) const {
+  return scheme + "://" + authority + sigv4::CanonicalUri(raw_path);
+}
 
 Status ParseS3Uri(const std::string& uri, std::string& bucket, std::string& prefix) {
   if (uri.rfind("s3://", 0) != 0) {

@@ -84,6 +84,16 @@ class S3Client {
   std::unique_ptr<Impl> impl_;
 };
 
+// Where a request for `key` of `bucket` (empty key: the bucket) goes: path-style on a custom
+// endpoint and for bucket names that cannot be one DNS label, virtual-hosted otherwise.
+struct RequestTarget {
+  std::string authority;  // the Host header
+  std::string raw_path;   // unencoded, as signed (encoded by sigv4::CanonicalUri on the wire)
+  std::string Url(const std::string& scheme) const;
+};
+RequestTarget TargetOf(const AwsSettings& settings, const std::string& bucket,
+                       const std::string& key);
+
 // "s3://bucket/prefix" -> bucket and prefix (the prefix may be empty).
 Status ParseS3Uri(const std::string& uri, std::string& bucket, std::string& prefix);
 
