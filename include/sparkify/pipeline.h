@@ -13,6 +13,7 @@
 
 #include "sparkify/config.h"
 #include "sparkify/engine.h"
+#include "sparkify/s3_options.h"
 #include "sparkify/status.h"
 
 namespace sparkify {
@@ -40,6 +41,7 @@ struct EtlOptions {
   std::optional<std::string> since;    // YYYY-MM-DD: only log files dated on or after it
   std::optional<std::string> until;    // YYYY-MM-DD: only log files dated on or before it
   ErrorBudget max_errors;
+  S3Options s3;  // for s3:// sources
 };
 
 // Per source: every record read ends as loaded, filtered or quarantined.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstdlib>
 
 #include "cli/commands.h"
 #include "sparkify/pipeline.h"
@@ -21,6 +22,9 @@ struct EtlCommandOptions {
   std::optional<std::string> until;
   std::string max_errors = "1%";
   bool create_missing_tables = false;  // true for `run`
+  std::string region;                  // --region, else AWS_REGION...
+  std::string endpoint_url;            // --endpoint-url, else AWS_ENDPOINT_URL...
+  bool no_sign_request = false;        // --no-sign-request
 };
 
 Status RunEtlCommand(const EtlCommandOptions& options) {
@@ -39,6 +43,14 @@ Status RunEtlCommand(const EtlCommandOptions& options) {
   auto budget = ParseErrorBudget(options.max_errors);
   if (!budget.ok()) return budget.status();
   etl.max_errors = *budget;
+  etl.s3.region = options.region;
+  etl.s3.endpoint_url = options.endpoint_url;
+  etl.s3.no_sign_request = options.no_sign_request;
+  // dwh.cfg [AWS] KEY/SECRET rank below the environment, as every dwh.cfg value does.
+  if (!config->aws_key.empty() && std::getenv("AWS_ACCESS_KEY_ID") == nullptr) {
+    etl.s3.access_key_id = config->aws_key;
+    etl.s3.secret_access_key = config->aws_secret;
+  }
   auto report = RunEtl(**engine, etl);
   if (!report.ok()) return report.status();
   if (!options.quiet) std::fputs(FormatReportText(*report).c_str(), stderr);
@@ -56,6 +68,16 @@ void Setup(CLI::App& app, const char* name, const char* description, bool create
                   "song catalog: a folder, a file or s3://bucket/prefix (dwh.cfg [S3] SONG_DATA)");
   cmd->add_option("--log-data", options->log_data,
                   "event logs: a folder, a file or s3://bucket/prefix (dwh.cfg [S3] LOG_DATA)");
+  cmd->add_option("--region", options->region,
+                  "AWS region of s3:// sources (default: AWS_REGION, AWS_DEFAULT_REGION, "
+                  "us-west-2)");
+  cmd->add_option("--endpoint-url", options->endpoint_url,
+                  "S3-compatible endpoint, addressed path-style (default: AWS_ENDPOINT_URL_S3, "
+                  "AWS_ENDPOINT_URL)");
+  cmd->add_flag("--no-sign-request", options->no_sign_request,
+                "read s3:// sources anonymously (public buckets); otherwise credentials come "
+                "from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, dwh.cfg [AWS] "
+                "KEY/SECRET, or ~/.aws/credentials (AWS_PROFILE)");
   cmd->add_flag("--json", options->json, "write the load report as JSON to stdout");
   cmd->add_flag("--full-refresh", options->full_refresh,
                 "forget everything loaded so far and load every file again (one transaction)");

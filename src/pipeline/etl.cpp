@@ -14,6 +14,7 @@
 #include "pipeline/source_stager.h"
 #include "pipeline/sql_text.h"
 #include "pipeline/staging.h"
+#include "s3/s3_source.h"
 #include "source/source.h"
 #include "sparkify/pipeline.h"
 
@@ -60,13 +61,17 @@ class Stopwatch {
   std::chrono::steady_clock::time_point last_ = std::chrono::steady_clock::now();
 };
 
-Result<std::unique_ptr<Source>> OpenSource(const std::string& location, const char* flag) {
+Result<std::unique_ptr<Source>> OpenSource(const std::string& location, const char* flag,
+                                           const S3Options& s3, Progress& progress) {
   if (location.empty()) {
     return Status::InvalidArgument(std::string("no ") + flag + " given: pass --" + flag +
                                    " or set it in dwh.cfg [S3]");
   }
   if (location.rfind("s3://", 0) == 0) {
-    return Status::InvalidArgument(location + ": S3 sources are not supported yet");
+    S3SourceOptions options;
+    options.s3 = s3;
+    options.progress = &progress;
+    return MakeS3Source(location, options);
   }
   return MakeLocalSource(location);
 }
@@ -94,9 +99,9 @@ DecodeInto DecodeWith(Decoder& decoder,
 
 Status Stage(Engine& engine, const EtlOptions& options, int64_t run_id, int64_t& next_file_id,
              LoadReport& report, Progress& progress) {
-  auto songs = OpenSource(options.song_data, "song-data");
+  auto songs = OpenSource(options.song_data, "song-data", options.s3, progress);
   if (!songs.ok()) return songs.status();
-  auto logs = OpenSource(options.log_data, "log-data");
+  auto logs = OpenSource(options.log_data, "log-data", options.s3, progress);
   if (!logs.ok()) return logs.status();
 
   SongDecoder song_decoder;

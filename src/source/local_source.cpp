@@ -16,19 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool IsInputName(const std::string& name) {
-  auto ends_with = [&](std::string_view suffix) {
-    return name.size() >= suffix.size() &&
-           name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
-  };
-  return ends_with(".json") || ends_with(".json.gz") || ends_with(".jsonl") ||
-         ends_with(".jsonl.gz") || ends_with(".ndjson") || ends_with(".ndjson.gz");
-}
-
-bool IsGzipName(const std::string& name) {
-  return name.size() > 3 && name.compare(name.size() - 3, 3, ".gz") == 0;
-}
-
 // Closes a POSIX file descriptor.
 class FileDescriptor {
  public:
@@ -171,6 +158,19 @@ Status Gunzip(const std::string& name, const char* compressed, size_t size, Padd
   // Zero the padding so simdjson never sees stale bytes there.
   std::memset(out.data() + out.size(), 0, simdjson::SIMDJSON_PADDING);
   return Status::Ok();
+}
+
+bool IsInputName(const std::string& name) {
+  auto ends_with = [&](std::string_view suffix) {
+    return name.size() >= suffix.size() &&
+           name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0;
+  };
+  return ends_with(".json") || ends_with(".json.gz") || ends_with(".jsonl") ||
+         ends_with(".jsonl.gz") || ends_with(".ndjson") || ends_with(".ndjson.gz");
+}
+
+bool IsGzipName(const std::string& name) {
+  return name.size() > 3 && name.compare(name.size() - 3, 3, ".gz") == 0;
 }
 
 std::unique_ptr<Source> MakeLocalSource(std::string root) {

@@ -52,6 +52,11 @@ class Source {
   virtual Status Read(const SourceFile& file, PaddedBuffer& out) = 0;
 };
 
+// The input file rule every source applies: names ending in .json, .jsonl or .ndjson, each
+// optionally followed by .gz.
+bool IsInputName(const std::string& name);
+bool IsGzipName(const std::string& name);
+
 // Files named *.json or *.json.gz (any depth) under `root`, or `root` itself if it is a file.
 std::unique_ptr<Source> MakeLocalSource(std::string root);
 

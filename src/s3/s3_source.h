@@ -1,0 +1,40 @@
+// MakeS3Source: a Source over the objects of s3://bucket/prefix.
+//
+// List() returns the objects whose keys start with the prefix (a plain key prefix, as Redshift's
+// COPY reads it, so "s3://b/song_data" also matches "song_data_old/...") and end in .json or
+// .json.gz (the local source's rule), sorted by key, each with path "s3://bucket/key", its size
+// and ETag.
+//
+// Read() downloads in the background: from the first Read on, up to S3Options::connections
+// threads fetch (and gunzip) the objects that follow in listing order, at most prefetch_files
+// objects and about prefetch_bytes stored bytes ahead, so downloads overlap the caller's decoding
+// with bounded memory. Files the caller skips are dropped from the read-ahead. Reads of files not
+// in the last listing are fetched directly. Read() may be called from several threads.
+//
+// Progress (optional, used only from the threads calling List/Read): listing pages, and the
+// downloads while Read() waits for one.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "s3/s3_client.h"
+#include "source/source.h"
+#include "sparkify/config.h"
+#include "sparkify/s3_options.h"
+
+namespace sparkify {
+
+class Progress;
+
+struct S3SourceOptions {
+  S3Options s3;
+  Progress* progress = nullptr;
+  RetryPolicy retry;    // the client's retries
+  int max_keys = 1000;  // ListObjectsV2 page size
+};
+
+Result<std::unique_ptr<Source>> MakeS3Source(const std::string& uri, const S3SourceOptions& options,
+                                             const GetEnv& env = ProcessEnvironment());
+
+}  // namespace sparkify

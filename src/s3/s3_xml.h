@@ -1,0 +1,46 @@
+// The two XML documents sparkify reads from S3: a ListObjectsV2 result page and an error body.
+//
+// The parser is minimal but exact for what S3 sends: elements are found by name inside their
+// parent (<Contents> for objects), text is entity-decoded (&amp; &lt; &gt; &quot; &apos; and
+// numeric references), and anything else (Owner, StorageClass, Checksum...) is ignored. Pure
+// functions, thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sparkify/status.h"
+
+namespace sparkify {
+
+struct ObjectInfo {
+  std::string key;
+  uint64_t size = 0;
+  std::string etag;           // without the surrounding quotes
+  std::string last_modified;  // ISO 8601, as S3 writes it
+};
+
+struct ListPage {
+  std::vector<ObjectInfo> objects;
+  bool truncated = false;
+  std::string next_continuation_token;
+};
+
+struct S3Error {
+  std::string code;     // e.g. "NoSuchKey", "SlowDown"; empty when the body is not an S3 error
+  std::string message;  // S3's own sentence
+  std::string region;   // <Region>, sent with some redirect and region errors
+};
+
+// Decodes XML character and entity references; unknown entities are kept as written.
+std::string XmlDecode(std::string_view text);
+
+// The decoded text of the first <name>...</name> in `xml` ("" when absent; <name/> is empty).
+std::string XmlElementText(std::string_view xml, std::string_view name);
+
+Result<ListPage> ParseListObjectsV2(std::string_view xml);
+S3Error ParseS3Error(std::string_view xml);
+
+}  // namespace sparkify
