@@ -172,6 +172,8 @@ class SourceStager::Impl {
       candidates.push_back(&file);
     }
 
+    source.PlanReads(candidates);
+
     // One thread reads and decodes, this one writes: the engine is the bottleneck, so decoding
     // overlaps with it instead of adding to it.
     BoundedQueue<Message> queue(kQueueCapacity);

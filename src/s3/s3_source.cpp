@@ -74,6 +74,7 @@ class S3Source final : public Source {
               [](const ObjectInfo& a, const ObjectInfo& b) { return a.key < b.key; });
     std::lock_guard<std::mutex> lock(mu_);
     ++generation_;  // results of downloads for an older listing are dropped
+    planned_.clear();
     slots_.clear();
     queue_.clear();
     budget_used_ = 0;
@@ -91,6 +92,15 @@ class S3Source final : public Source {
       files.push_back(std::move(file));
     }
     return files;
+  }
+
+  void PlanReads(const std::vector<const SourceFile*>& files) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    planned_.assign(keys_.size(), false);
+    for (const SourceFile* file : files) {
+      auto found = index_.find(file->path);
+      if (found != index_.end()) planned_[found->second] = true;
+    }
   }
 
   Status Read(const SourceFile& file, PaddedBuffer& out) override {
@@ -179,7 +189,10 @@ class S3Source final : public Source {
 
   // Queues the objects after the one being read, within the count and byte budgets.
   void ScheduleLocked(size_t from) {
-    for (size_t i = from; i < keys_.size() && i < from + static_cast<size_t>(window_); ++i) {
+    size_t ahead = 0;
+    for (size_t i = from; i < keys_.size() && ahead < static_cast<size_t>(window_); ++i) {
+      if (!planned_.empty() && !planned_[i]) continue;  // the caller will not read it
+      ++ahead;
       if (slots_.count(i)) continue;
       if (budget_used_ + sizes_[i] > byte_budget_) break;
       Enqueue(i);
@@ -242,6 +255,7 @@ class S3Source final : public Source {
   std::condition_variable work_cv_, done_cv_;
   std::vector<std::string> keys_;  // the last listing, sorted
   std::vector<uint64_t> sizes_;
+  std::vector<bool> planned_;  // PlanReads: which listed files will be read (empty: all)
   std::unordered_map<std::string, size_t> index_;  // s3:// path -> position in keys_
   std::map<size_t, Slot> slots_;                   // queued, downloading or downloaded
   std::set<size_t> queue_;                         // waiting for a worker, lowest first

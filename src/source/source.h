@@ -50,6 +50,9 @@ class Source {
   virtual ~Source() = default;
   virtual Result<std::vector<SourceFile>> List() = 0;
   virtual Status Read(const SourceFile& file, PaddedBuffer& out) = 0;
+  // A hint: of the last listing, only `files` will be read, in this order (the others are
+  // already loaded). A source that reads ahead fetches only these. Optional.
+  virtual void PlanReads(const std::vector<const SourceFile*>& files) { (void)files; }
 };
 
 // The input file rule every source applies: names ending in .json, .jsonl or .ndjson, each
