@@ -107,9 +107,10 @@ TEST(Check, PassesOnTheSampleAndNamesTheFailingCheck) {
   EXPECT_EQ(ok.out.find("FAIL"), std::string::npos);
 
   // Break the warehouse: a dangling artist, a wrong hour.
-  ASSERT_EQ(SqliteExec(db,
-                       "DELETE FROM artists WHERE artist_id = 'AR5KOSW1187FB35FF4';"
-                       "UPDATE time SET hour = 99 WHERE rowid = 1;"),
+  ASSERT_EQ(SqliteExec(
+                db,
+                "DELETE FROM artists WHERE artist_id = 'AR5KOSW1187FB35FF4';"
+                "UPDATE time SET hour = 99 WHERE start_time = (SELECT MIN(start_time) FROM time);"),
             "");
   auto bad = RunSparkify("check --database " + db.string());
   EXPECT_EQ(bad.exit_code, 1);

@@ -23,6 +23,10 @@ DELETE FROM songplays WHERE songplay_id IN (
    AND sp.start_time = strftime('%Y-%m-%d %H:%M:%S', r.ts / 1000, 'unixepoch')
                        || printf('.%03d', r.ts % 1000));
 
+-- SQLite inserts rows in the order the SELECT yields them, so ON CONFLICT DO NOTHING keeps the
+-- first copy of an event by file and line without a sort: older files (copies of replaced
+-- events, few, sorted) come first, then this run's files in staging_events_file order, which is
+-- file then rowid, i.e. file then line.
 INSERT INTO songplays (start_time, user_id, song_id, artist_id, session_id, item_in_session,
                        user_level, user_location, user_agent)
 SELECT e.start_time, e.user_id, m.song_id, m.artist_id, e.session_id, e.item_in_session,
@@ -33,18 +37,18 @@ FROM (
          user_id, session_id, item_in_session, level, location, user_agent,
          (SELECT MIN(s.song_id) FROM staging_songs s
            WHERE s.title = ev.song AND s.artist_name = ev.artist
-             AND ABS(s.duration - ev.length) < 0.001) AS matched_song_id,
-         ROW_NUMBER() OVER (
-           PARTITION BY session_id, item_in_session, user_id, ts ORDER BY file_id, line) AS pick
+             AND ABS(s.duration - ev.length) < 0.001) AS matched_song_id
   FROM (
-    SELECT * FROM staging_events WHERE file_id >= {{first_file_id}} AND page = 'NextSong'
+    SELECT * FROM (
+      SELECT e.* FROM replaced_events r JOIN staging_events e
+        ON e.user_id IS r.user_id AND e.ts = r.ts AND e.session_id = r.session_id
+       AND e.item_in_session = r.item_in_session
+      WHERE e.file_id < {{first_file_id}} AND e.page = 'NextSong'
+      ORDER BY e.file_id, e.line)
     UNION ALL
-    SELECT e.* FROM replaced_events r JOIN staging_events e
-      ON e.user_id IS r.user_id AND e.ts = r.ts AND e.session_id = r.session_id
-     AND e.item_in_session = r.item_in_session
-    WHERE e.file_id < {{first_file_id}} AND e.page = 'NextSong'
+    SELECT * FROM staging_events WHERE file_id >= {{first_file_id}} AND page = 'NextSong'
   ) AS ev
 ) AS e
 LEFT JOIN songs m ON m.song_id = e.matched_song_id
-WHERE e.pick = 1
+WHERE true
 ON CONFLICT DO NOTHING;

@@ -163,6 +163,8 @@ Status RunInTransaction(Engine& engine, const EtlOptions& options, LoadReport& r
   if (options.full_refresh) SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, "full_refresh"));
   auto songplays_before = QueryInteger(engine, "SELECT COUNT(*) FROM songplays");
   if (!songplays_before.ok()) return songplays_before.status();
+  auto last_songplay_id = QueryInteger(engine, "SELECT MAX(songplay_id) FROM songplays");
+  if (!last_songplay_id.ok()) return last_songplay_id.status();
   auto max_file_id = QueryInteger(engine, "SELECT MAX(file_id) FROM load_files");
   if (!max_file_id.ok()) return max_file_id.status();
   const int64_t first_file_id = *max_file_id + 1;
@@ -176,12 +178,14 @@ Status RunInTransaction(Engine& engine, const EtlOptions& options, LoadReport& r
   SPARKIFY_RETURN_IF_ERROR(CheckErrorBudget(options.max_errors, report));
 
   const std::map<std::string, std::string> vars = {
-      {"run_id", std::to_string(report.run_id)}, {"first_file_id", std::to_string(first_file_id)}};
+      {"run_id", std::to_string(report.run_id)},
+      {"first_file_id", std::to_string(first_file_id)},
+      {"last_songplay_id", std::to_string(*last_songplay_id)}};
   for (const char* name : kTransforms) {
     SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, name, vars));
+    report.phase_seconds.emplace_back(name, watch.Lap());
     KillPointForTests(std::string("after-") + name);
   }
-  report.phase_seconds.emplace_back("transform", watch.Lap());
 
   for (const char* table : kReportTables) {
     auto n = QueryInteger(engine, std::string("SELECT COUNT(*) FROM ") + table);
