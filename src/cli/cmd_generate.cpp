@@ -26,6 +26,9 @@ void SetupGenerate(CLI::App& app, Outcome outcome) {
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--start-date", options->start_date, "first day, YYYY-MM-DD")
       ->capture_default_str();
+  cmd->add_option("--threads", options->threads,
+                  "threads writing files (the output does not depend on it)")
+      ->capture_default_str();
   cmd->callback([options, outcome] {
     GenerateOptions o = *options;
     o.progress = ::isatty(STDERR_FILENO);
