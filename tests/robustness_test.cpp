@@ -4,7 +4,12 @@
 
 #include <fmt/format.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
 #include <csignal>
+#include <random>
 #include <thread>
 
 #include "test_support.h"
@@ -248,6 +253,76 @@ TEST(Robustness, ConcurrentRunsNeverInterleave) {
   sqlite3_close(holder);
   EXPECT_EQ(waited.exit_code, 0) << waited.err;
   EXPECT_EQ(SqliteInt(d.db, "SELECT COUNT(*) FROM songplays"), 6820);
+}
+
+}  // namespace
+}  // namespace sparkify
+
+namespace sparkify {
+namespace {
+
+// Starts `sparkify args...`, lets it run for `delay`, then SIGKILLs it. Returns true when the
+// kill landed before the process finished by itself.
+bool RunAndKillAfter(const std::vector<std::string>& args, std::chrono::milliseconds delay) {
+  const pid_t pid = fork();
+  if (pid == 0) {
+    std::vector<char*> argv;
+    std::string binary = SPARKIFY_BINARY;
+    argv.push_back(binary.data());
+    std::vector<std::string> copy = args;
+    for (auto& a : copy) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    freopen("/dev/null", "w", stderr);
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+  std::this_thread::sleep_for(delay);
+  const bool killed = kill(pid, SIGKILL) == 0;
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return killed && WIFSIGNALED(status);
+}
+
+TEST(Robustness, KillsAtRandomMomentsNeverLeaveAHalfLoadedWarehouse) {
+  TempDir dir;
+  const fs::path data = dir / "data";
+  ASSERT_EQ(RunSparkify("generate --out " + data.string() +
+                        " --songs 3000 --users 300 --days 6 --events-per-day 10000 --seed 7")
+                .exit_code,
+            0);
+  const std::string sources = " --song-data " + (data / "song_data").string() + " --log-data " +
+                              (data / "log_data").string();
+  // References: the first three days loaded, and everything loaded.
+  const fs::path base = dir / "base.db", full = dir / "full.db";
+  ASSERT_EQ(RunSparkify("run --until 2018-11-03 --database " + base.string() + sources).exit_code,
+            0);
+  ASSERT_EQ(RunSparkify("run --database " + full.string() + sources).exit_code, 0);
+  const auto base_dump = DumpAll(base);
+  const auto full_star = StarTables(full);
+
+  std::mt19937 random(20181101);  // fixed seed: the same moments on every run of the test
+  int killed_midway = 0;
+  for (int attempt = 0; attempt < 6; ++attempt) {
+    SCOPED_TRACE(attempt);
+    const fs::path db = dir / ("kill" + std::to_string(attempt) + ".db");
+    fs::copy_file(base, db);
+    const auto delay = std::chrono::milliseconds(20 + random() % 700);
+    const bool killed =
+        RunAndKillAfter({"run", "--database", db.string(), "--song-data",
+                         (data / "song_data").string(), "--log-data", (data / "log_data").string()},
+                        delay);
+    // Either nothing of the run is visible, or all of it.
+    // (A kill can also land after the commit, before the process exits.)
+    if (DumpAll(db) == base_dump) {
+      killed_midway += killed ? 1 : 0;
+    } else {
+      EXPECT_EQ(StarTables(db), full_star) << "killed after " << delay.count() << " ms";
+    }
+    ASSERT_EQ(RunSparkify("run --database " + db.string() + sources).exit_code, 0);
+    EXPECT_EQ(StarTables(db), full_star);
+  }
+  // The moments are spread over the run, so most attempts must have hit it mid-way.
+  EXPECT_GE(killed_midway, 3);
 }
 
 }  // namespace
