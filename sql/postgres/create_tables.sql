@@ -131,13 +131,7 @@ CREATE TABLE IF NOT EXISTS time (
   weekday    INTEGER NOT NULL
 );
 
--- Indexes the transforms need. A run's files have the highest file ids, so "rows of this run"
--- is a range on file_id.
+-- The staging tables' indexes are in create_staging_indexes.sql: a first load builds them after
+-- its bulk load, which is cheaper than maintaining them row by row.
 CREATE INDEX IF NOT EXISTS load_files_checksum ON load_files (checksum);
 CREATE INDEX IF NOT EXISTS load_errors_file ON load_errors (file_id);
-CREATE INDEX IF NOT EXISTS staging_events_file ON staging_events (file_id);
-CREATE INDEX IF NOT EXISTS staging_events_user ON staging_events (user_id, ts);
-CREATE INDEX IF NOT EXISTS staging_songs_file ON staging_songs (file_id);
-CREATE INDEX IF NOT EXISTS staging_songs_song ON staging_songs (song_id);
-CREATE INDEX IF NOT EXISTS staging_songs_artist ON staging_songs (artist_id);
-CREATE INDEX IF NOT EXISTS staging_songs_title ON staging_songs (title, artist_name);

@@ -170,7 +170,18 @@ Status RunInTransaction(Engine& engine, const EtlOptions& options, LoadReport& r
   const int64_t first_file_id = *max_file_id + 1;
   int64_t next_file_id = first_file_id;
 
+  // Into empty staging tables (a first load, a full refresh) the bulk load goes faster without
+  // indexes, which are then built in one pass each.
+  auto staged_rows =
+      QueryInteger(engine,
+                   "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM staging_events LIMIT 1) "
+                   "AS e) + (SELECT COUNT(*) FROM (SELECT 1 FROM staging_songs LIMIT 1) "
+                   "AS s)");
+  if (!staged_rows.ok()) return staged_rows.status();
+  const bool index_after_load = *staged_rows == 0;
+  if (index_after_load) SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, "drop_staging_indexes"));
   SPARKIFY_RETURN_IF_ERROR(Stage(engine, options, report.run_id, next_file_id, report, progress));
+  if (index_after_load) SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, "create_staging_indexes"));
   progress.Done();
   report.phase_seconds.emplace_back("stage", watch.Lap());
   SPARKIFY_RETURN_IF_ERROR(CheckAccounting("songs", report.songs));

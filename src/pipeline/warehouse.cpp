@@ -54,8 +54,9 @@ Status CreateTables(Engine& engine, bool drop_first) {
     auto drop = LoadSql(dialects, "drop_tables");
     status = drop.ok() ? engine.Execute(*drop) : drop.status();
   }
-  if (status.ok()) {
-    auto create = LoadSql(dialects, "create_tables");
+  for (const char* name : {"create_tables", "create_staging_indexes"}) {
+    if (!status.ok()) break;
+    auto create = LoadSql(dialects, name);
     status = create.ok() ? engine.Execute(*create) : create.status();
   }
   if (status.ok()) return engine.Commit();
