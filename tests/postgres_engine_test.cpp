@@ -281,6 +281,35 @@ TEST(PostgresRun, ReRunAddsNothingAndChecksPass) {
   EXPECT_EQ(check.out.find("FAIL"), std::string::npos) << check.out;
 }
 
+TEST(PostgresRun, AKilledRunLeavesTheWarehouseAsBefore) {
+  const std::string uri = Postgres().CreateDatabase("t_killed");
+  const std::string base = "--engine postgres --database " + Quoted(uri);
+  ASSERT_EQ(RunSparkify("run --until 2018-11-15 " + base + Sources() + " -q").exit_code, 0);
+  PgClient pg(uri);
+  auto snapshot = [&] {
+    std::string all;
+    for (const char* table : {"songplays", "users", "time", "staging_events", "load_files",
+                              "etl_runs", "load_errors"}) {
+      all +=
+          std::string(table) + "=" + pg.Scalar(std::string("SELECT COUNT(*) FROM ") + table) + " ";
+    }
+    return all + pg.Scalar(
+                     "SELECT string_agg(user_id || user_level, ',' ORDER BY user_id) "
+                     "FROM users");
+  };
+  const std::string before = snapshot();
+  for (const char* step : {"after-logs", "after-transform_songplays", "before-commit"}) {
+    const CommandResult killed = RunSparkify("run " + base + Sources() + " -q",
+                                             std::string("SPARKIFY_TEST_KILL_AT=") + step);
+    EXPECT_EQ(killed.exit_code, 128 + 9) << step << ": " << killed.err;
+    EXPECT_EQ(snapshot(), before) << step;
+  }
+  const CommandResult finished = RunSparkify("run " + base + Sources() + " --json -q");
+  ASSERT_EQ(finished.exit_code, 0) << finished.err;
+  EXPECT_EQ(pg.Scalar("SELECT COUNT(*) FROM songplays"), "6820");
+  EXPECT_EQ(pg.Scalar("SELECT COUNT(*) FROM users WHERE user_level = 'paid'"), "22");
+}
+
 TEST(PostgresRun, SchemaOptionKeepsTablesInTheSchema) {
   const std::string uri = Postgres().CreateDatabase("t_schema");
   const std::string base = "--engine postgres --schema analytics --database " + Quoted(uri);
