@@ -92,7 +92,8 @@ bool FieldReader::Text(simdjson::ondemand::value value, std::optional<std::strin
         return Refuse("text contains a NUL character (U+0000), which PostgreSQL cannot store",
                       error);
       }
-      if (!IsValidUtf8(s)) return Refuse("invalid UTF-8 in " + Quote(s), error);
+      // No UTF-8 check here: simdjson validated the whole input, and unescaping \u sequences
+      // yields valid UTF-8 or an error.
       std::string repaired;
       if (RepairMojibake(s, repaired)) {
         scratch_.push_back(std::move(repaired));
