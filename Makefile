@@ -51,6 +51,13 @@ fuzz: bootstrap
 	    -print_final_stats=1 corpus >fuzz.log 2>&1; then tail -n 3 fuzz.log; \
 	  else tail -n 40 fuzz.log; echo "fuzz: decoder_fuzz found a crash (see $(BUILD)-fuzz)"; exit 1; fi
 
+# The benchmark driver (bench/run --help): workloads are generated once into
+# $${SPARKIFY_BENCH_DIR:-/tmp/sparkify-bench}; BENCH_ARGS passes options, e.g.
+# make bench BENCH_ARGS="--large" or BENCH_ARGS="--write docs/BENCHMARKS.md".
+BENCH_ARGS ?=
+bench: build
+	@BUILD=$(BUILD) bench/run $(BENCH_ARGS)
+
 format:
 	@clang-format -i $$(git ls-files '*.cpp' '*.h')
 
