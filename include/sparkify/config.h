@@ -3,7 +3,7 @@
 // dwh.cfg stays compatible with the original Redshift project:
 //   [CLUSTER] HOST, DB_NAME, DB_USER, DB_PASSWORD, DB_PORT
 //   [IAM_ROLE] ARN
-//   [S3] LOG_DATA, LOG_JSONPATH, SONG_DATA
+//   [S3] LOG_DATA, LOG_JSONPATH, SONG_DATA, and STAGING (added: Redshift's manifests and uploads)
 //   [AWS] KEY, SECRET
 // plus [WAREHOUSE] ENGINE (sqlite | postgres | redshift), DATABASE, SCHEMA.
 // Precedence: command-line flags, then environment variables (SPARKIFY_ENGINE,
@@ -39,6 +39,7 @@ struct Config {
   std::string song_data;     // local path or s3:// URI
   std::string log_data;
   std::string log_jsonpath;  // [S3] LOG_JSONPATH (Redshift)
+  std::string staging_uri;   // [S3] STAGING: s3://bucket/prefix Redshift writes manifests to
   std::string aws_key;       // [AWS] KEY
   std::string aws_secret;    // [AWS] SECRET, secret
 
@@ -54,6 +55,7 @@ struct ConfigOverrides {
   std::optional<std::string> schema;
   std::optional<std::string> song_data;
   std::optional<std::string> log_data;
+  std::optional<std::string> staging_uri;  // --staging-uri
   std::optional<int> lock_timeout_seconds;
 };
 

@@ -4,7 +4,8 @@
 // holds the warehouse's write lock (so two runs never interleave). What differs between
 // engines is data (EngineTraits), not branches on the engine's name in the pipeline.
 //
-// Implementations: SQLite (embedded, default), PostgreSQL (libpq, COPY). An Engine owns its
+// Implementations: SQLite (embedded, default), PostgreSQL (libpq, COPY), Amazon Redshift (a
+// PostgreSQL subclass whose cluster stages the files itself, COPY from S3). An Engine owns its
 // connection; it is not thread-safe, and at most one RowWriter may be open at a time.
 #pragma once
 
@@ -19,6 +20,8 @@
 
 namespace sparkify {
 
+class ServerStaging;  // src/engine/server_staging.h
+
 struct EngineTraits {
   std::string name;  // "sqlite", "postgres", "redshift"
   // Folders of sql/ searched in order for a statement file, most specific first.
@@ -26,6 +29,13 @@ struct EngineTraits {
   // True when staging rows pass through this process (RowWriter); false when the warehouse
   // stages the files itself (Redshift COPY from S3).
   bool stages_through_client = true;
+  // False when the warehouse does not enforce primary keys and unique constraints (Redshift):
+  // the pipeline then runs the check_unique_* queries after the transforms and fails the run
+  // on a violation, before it commits.
+  bool enforces_unique_keys = true;
+  // True when a backslash in a string literal is an escape character (Redshift, as
+  // PostgreSQL with standard_conforming_strings off): SqlLiteral() then doubles backslashes.
+  bool backslash_escapes_in_literals = false;
 };
 
 // Rows of a query, every value as text (NULL as nullopt), in the engine's text rendering.
@@ -81,6 +91,10 @@ class Engine {
 
   // Whether `table` exists (in the engine's schema).
   virtual Result<bool> TableExists(std::string_view table) = 0;
+
+  // The engine's way of staging files on the warehouse side, for engines whose traits say
+  // !stages_through_client (owned by the engine); null for engines staged through RowWriter.
+  virtual ServerStaging* server_staging() { return nullptr; }
 };
 
 }  // namespace sparkify

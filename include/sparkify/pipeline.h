@@ -18,7 +18,7 @@
 
 namespace sparkify {
 
-// Opens the engine `config.engine` names (sqlite, postgres).
+// Opens the engine `config.engine` names (sqlite, postgres, redshift).
 Result<std::unique_ptr<Engine>> OpenEngine(const Config& config);
 
 // Drops (when `drop_first`) and creates the staging tables, the ledger and the star schema.
@@ -71,6 +71,13 @@ struct LoadReport {
 };
 
 Result<LoadReport> RunEtl(Engine& engine, const EtlOptions& options);
+
+// `etl --dry-run`: the plan of one run on the engine `config` names, as SQL text with comments:
+// the files each source lists in the --since/--until window (all of them: without a connection
+// the ledger is unknown) and every statement in order (for Redshift the COPY statements and their
+// manifests' locations). Connects to no warehouse and changes nothing; only lists the sources.
+// No password or secret key appears in it (the IAM role ARN does: it is not a secret).
+Result<std::string> PlanEtl(const Config& config, const EtlOptions& options);
 
 std::string FormatReportJson(const LoadReport& report);
 std::string FormatReportText(const LoadReport& report);

@@ -21,17 +21,18 @@ struct EtlCommandOptions {
   std::optional<std::string> since;
   std::optional<std::string> until;
   std::string max_errors = "1%";
-  bool create_missing_tables = false;  // true for `run`
-  std::string region;                  // --region, else AWS_REGION...
-  std::string endpoint_url;            // --endpoint-url, else AWS_ENDPOINT_URL...
-  bool no_sign_request = false;        // --no-sign-request
+  bool create_missing_tables = false;      // true for `run`
+  std::string region;                      // --region, else AWS_REGION...
+  std::string endpoint_url;                // --endpoint-url, else AWS_ENDPOINT_URL...
+  bool no_sign_request = false;            // --no-sign-request
+  std::optional<std::string> staging_uri;  // --staging-uri, else dwh.cfg [S3] STAGING
+  bool dry_run = false;                    // --dry-run: print the plan, connect to nothing
 };
 
 Status RunEtlCommand(const EtlCommandOptions& options) {
-  auto config = ResolveConfig(options.warehouse, options.song_data, options.log_data);
+  auto config =
+      ResolveConfig(options.warehouse, options.song_data, options.log_data, options.staging_uri);
   if (!config.ok()) return config.status();
-  auto engine = OpenEngine(*config);
-  if (!engine.ok()) return engine.status();
   EtlOptions etl;
   etl.song_data = config->song_data;
   etl.log_data = config->log_data;
@@ -51,6 +52,14 @@ Status RunEtlCommand(const EtlCommandOptions& options) {
     etl.s3.access_key_id = config->aws_key;
     etl.s3.secret_access_key = config->aws_secret;
   }
+  if (options.dry_run) {
+    auto plan = PlanEtl(*config, etl);
+    if (!plan.ok()) return plan.status();
+    std::fputs(plan->c_str(), stdout);
+    return Status::Ok();
+  }
+  auto engine = OpenEngine(*config);
+  if (!engine.ok()) return engine.status();
   auto report = RunEtl(**engine, etl);
   if (!report.ok()) return report.status();
   if (!options.quiet) std::fputs(FormatReportText(*report).c_str(), stderr);
@@ -78,6 +87,13 @@ void Setup(CLI::App& app, const char* name, const char* description, bool create
                 "read s3:// sources anonymously (public buckets); otherwise credentials come "
                 "from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, dwh.cfg [AWS] "
                 "KEY/SECRET, or ~/.aws/credentials (AWS_PROFILE)");
+  cmd->add_option("--staging-uri", options->staging_uri,
+                  "Redshift: a writable s3://bucket/prefix for the run's manifests and uploads of "
+                  "local files (dwh.cfg [S3] STAGING)");
+  cmd->add_flag("--dry-run", options->dry_run,
+                "print the plan to stdout (the files listed in the --since/--until window and "
+                "every SQL statement in order) without connecting to the warehouse or changing "
+                "anything");
   cmd->add_flag("--json", options->json, "write the load report as JSON to stdout");
   cmd->add_flag("--full-refresh", options->full_refresh,
                 "forget everything loaded so far and load every file again (one transaction)");

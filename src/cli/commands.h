@@ -27,7 +27,8 @@ void AddWarehouseFlags(CLI::App& app, WarehouseFlags& flags);
 // Merges flags, environment and dwh.cfg; prints configuration warnings to stderr.
 Result<Config> ResolveConfig(const WarehouseFlags& flags,
                              const std::optional<std::string>& song_data = std::nullopt,
-                             const std::optional<std::string>& log_data = std::nullopt);
+                             const std::optional<std::string>& log_data = std::nullopt,
+                             const std::optional<std::string>& staging_uri = std::nullopt);
 
 // Each Setup adds one subcommand whose callback stores its Status in `result`.
 using Outcome = std::function<void(Status)>;

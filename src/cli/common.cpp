@@ -10,8 +10,8 @@ void AddWarehouseFlags(CLI::App& app, WarehouseFlags& flags) {
   app.add_option("--engine", flags.engine, "warehouse engine: sqlite (default), postgres, redshift")
       ->check(CLI::IsMember({"sqlite", "postgres", "redshift"}));
   app.add_option("--database", flags.database,
-                 "SQLite file (default sparkify.db), or a PostgreSQL connection URI or "
-                 "key=value string");
+                 "SQLite file (default sparkify.db), or a PostgreSQL or Redshift connection URI "
+                 "or key=value string (Redshift: TLS required unless it sets sslmode)");
   app.add_option("--schema", flags.schema,
                  "schema of every table, server engines (default public)");
   app.add_option("--lock-timeout", flags.lock_timeout_seconds,
@@ -21,7 +21,8 @@ void AddWarehouseFlags(CLI::App& app, WarehouseFlags& flags) {
 
 Result<Config> ResolveConfig(const WarehouseFlags& flags,
                              const std::optional<std::string>& song_data,
-                             const std::optional<std::string>& log_data) {
+                             const std::optional<std::string>& log_data,
+                             const std::optional<std::string>& staging_uri) {
   ConfigOverrides overrides;
   overrides.config_file = flags.config_file;
   overrides.engine = flags.engine;
@@ -30,6 +31,7 @@ Result<Config> ResolveConfig(const WarehouseFlags& flags,
   overrides.lock_timeout_seconds = flags.lock_timeout_seconds;
   overrides.song_data = song_data;
   overrides.log_data = log_data;
+  overrides.staging_uri = staging_uri;
   auto config = LoadConfig(overrides, ProcessEnvironment());
   if (config.ok()) {
     for (const auto& w : config->warnings)

@@ -25,13 +25,14 @@ struct Key {
 // Every key dwh.cfg may hold. Section and key names are case-insensitive, as in Python's
 // configparser which read the original file.
 const Key kKeys[] = {
-    {"CLUSTER", "HOST", &Config::host},           {"CLUSTER", "DB_NAME", &Config::db_name},
-    {"CLUSTER", "DB_USER", &Config::db_user},     {"CLUSTER", "DB_PASSWORD", &Config::db_password},
-    {"CLUSTER", "DB_PORT", &Config::db_port},     {"IAM_ROLE", "ARN", &Config::iam_role_arn},
-    {"S3", "LOG_DATA", &Config::log_data},        {"S3", "LOG_JSONPATH", &Config::log_jsonpath},
-    {"S3", "SONG_DATA", &Config::song_data},      {"AWS", "KEY", &Config::aws_key},
-    {"AWS", "SECRET", &Config::aws_secret},       {"WAREHOUSE", "ENGINE", &Config::engine},
-    {"WAREHOUSE", "DATABASE", &Config::database}, {"WAREHOUSE", "SCHEMA", &Config::schema},
+    {"CLUSTER", "HOST", &Config::host},       {"CLUSTER", "DB_NAME", &Config::db_name},
+    {"CLUSTER", "DB_USER", &Config::db_user}, {"CLUSTER", "DB_PASSWORD", &Config::db_password},
+    {"CLUSTER", "DB_PORT", &Config::db_port}, {"IAM_ROLE", "ARN", &Config::iam_role_arn},
+    {"S3", "LOG_DATA", &Config::log_data},    {"S3", "LOG_JSONPATH", &Config::log_jsonpath},
+    {"S3", "SONG_DATA", &Config::song_data},  {"S3", "STAGING", &Config::staging_uri},
+    {"AWS", "KEY", &Config::aws_key},         {"AWS", "SECRET", &Config::aws_secret},
+    {"WAREHOUSE", "ENGINE", &Config::engine}, {"WAREHOUSE", "DATABASE", &Config::database},
+    {"WAREHOUSE", "SCHEMA", &Config::schema},
 };
 
 struct ParseState {
@@ -72,6 +73,10 @@ Status Validate(const Config& config, const std::string& origin) {
                                               [](unsigned char c) { return std::isdigit(c); })) {
     return Status::InvalidArgument(origin + "[CLUSTER] DB_PORT: invalid value '" + config.db_port +
                                    "' (expected a port number)");
+  }
+  if (!config.staging_uri.empty() && config.staging_uri.rfind("s3://", 0) != 0) {
+    return Status::InvalidArgument(origin + "[S3] STAGING: invalid value '" + config.staging_uri +
+                                   "' (expected s3://bucket/prefix)");
   }
   const auto& schema = config.schema;
   if (schema.empty() ||
@@ -128,6 +133,7 @@ Result<Config> LoadConfig(const ConfigOverrides& overrides, const GetEnv& env) {
   if (overrides.schema) config.schema = *overrides.schema;
   if (overrides.song_data) config.song_data = *overrides.song_data;
   if (overrides.log_data) config.log_data = *overrides.log_data;
+  if (overrides.staging_uri) config.staging_uri = *overrides.staging_uri;
   if (overrides.lock_timeout_seconds) config.lock_timeout_seconds = *overrides.lock_timeout_seconds;
 
   SPARKIFY_RETURN_IF_ERROR(Validate(config, file.empty() ? "" : file + ": "));

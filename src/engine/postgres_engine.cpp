@@ -93,9 +93,10 @@ void IgnoreNotice(void*, const char*) {}
 // The connection and how to describe it. Every message it builds is one line without secrets.
 struct Connection {
   ConnectionHandle conn;
-  std::string where;                 // host=... port=... dbname=... user=...
-  std::vector<std::string> secrets;  // hidden from every message
-  std::string lock_timeout;          // the session's lock_timeout, "0" when none
+  std::string where;                   // host=... port=... dbname=... user=...
+  std::vector<std::string> secrets;    // hidden from every message
+  std::string lock_timeout;            // the session's lock_timeout, "0" when none
+  std::string product = "PostgreSQL";  // the server's name in messages
 
   PGconn* get() const { return conn.get(); }
 
@@ -115,8 +116,8 @@ struct Connection {
     if (PQstatus(get()) == CONNECTION_BAD) {
       std::string reason = result ? Value(PQresultErrorMessage(result)) : "";
       if (reason.empty()) reason = Value(PQerrorMessage(get()));
-      return Status::EngineError(Scrub(fmt::format("{}: lost the connection to PostgreSQL ({}): {}",
-                                                   what, where, OneLine(reason))));
+      return Status::EngineError(Scrub(fmt::format("{}: lost the connection to {} ({}): {}", what,
+                                                   product, where, OneLine(reason))));
     }
     const char* sqlstate = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     if (sqlstate == nullptr) {
@@ -387,8 +388,15 @@ class PostgresEngine::Session : public Connection {};
 void PostgresEngine::SessionDeleter::operator()(Session* session) const noexcept { delete session; }
 
 Result<PostgresEngine::SessionPtr> PostgresEngine::Connect(const PostgresOptions& options) {
-  if (options.schema.empty()) return Status::InvalidArgument("PostgreSQL: empty schema name");
+  return Connect(options, SessionSetup{});
+}
+
+Result<PostgresEngine::SessionPtr> PostgresEngine::Connect(const PostgresOptions& options,
+                                                           const SessionSetup& setup) {
+  const std::string& product = setup.product;
+  if (options.schema.empty()) return Status::InvalidArgument(product + ": empty schema name");
   SessionPtr session(new Session);
+  session->product = product;
   session->secrets.push_back(options.password);
   if (const char* env = std::getenv("PGPASSWORD")) session->secrets.push_back(env);
 
@@ -408,8 +416,8 @@ Result<PostgresEngine::SessionPtr> PostgresEngine::Connect(const PostgresOptions
       std::string reason = error ? OneLine(error) : "out of memory";
       PQfreemem(error);
       return Status::InvalidArgument(
-          "invalid PostgreSQL connection string (expected postgresql://user@host:port/dbname or "
-          "key=value pairs): " +
+          "invalid " + product +
+          " connection string (expected postgresql://user@host:port/dbname or key=value pairs): " +
           session->Scrub(HideQuoted(reason)));
     }
     for (const PQconninfoOption* o = parsed.get(); o->keyword != nullptr; ++o) {
@@ -421,6 +429,10 @@ Result<PostgresEngine::SessionPtr> PostgresEngine::Connect(const PostgresOptions
   }
   if (std::getenv("PGCONNECT_TIMEOUT") == nullptr && !string_sets_timeout) {
     params.emplace_back("connect_timeout", "10");
+  }
+  // Before the connection string, so that an sslmode in it wins.
+  if (!setup.default_sslmode.empty() && std::getenv("PGSSLMODE") == nullptr) {
+    params.emplace_back("sslmode", setup.default_sslmode);
   }
   if (!options.conninfo.empty()) {
     params.emplace_back("dbname", options.conninfo);
@@ -445,13 +457,13 @@ Result<PostgresEngine::SessionPtr> PostgresEngine::Connect(const PostgresOptions
   keys.push_back(nullptr);
   values.push_back(nullptr);
   session->conn.reset(PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/1));
-  if (!session->conn) return Status::EngineError("PostgreSQL: out of memory");
+  if (!session->conn) return Status::EngineError(product + ": out of memory");
   PQsetNoticeProcessor(session->get(), IgnoreNotice, nullptr);
   session->where = Where(session->get());
   if (const char* used = PQpass(session->get())) session->secrets.push_back(used);  // ~/.pgpass
   if (PQstatus(session->get()) != CONNECTION_OK) {
     return Status::EngineError(
-        session->Scrub(fmt::format("cannot connect to PostgreSQL ({}): {}", session->where,
+        session->Scrub(fmt::format("cannot connect to {} ({}): {}", product, session->where,
                                    ConnectionFailureReason(PQerrorMessage(session->get())))));
   }
 
@@ -459,7 +471,7 @@ Result<PostgresEngine::SessionPtr> PostgresEngine::Connect(const PostgresOptions
   // an existing one; a concurrent creation by another run is not an error.
   const std::string schema = session->QuoteIdentifier(options.schema);
   auto found = session->ExecParams("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1",
-                                   {options.schema}, "PostgreSQL: cannot look up schema " + schema);
+                                   {options.schema}, product + ": cannot look up schema " + schema);
   if (!found.ok()) return found.status();
   if (PQntuples(found->get()) == 0) {
     ResultHandle created = session->Run("CREATE SCHEMA IF NOT EXISTS " + schema);
@@ -467,26 +479,29 @@ Result<PostgresEngine::SessionPtr> PostgresEngine::Connect(const PostgresOptions
     const bool raced =
         sqlstate && (std::strcmp(sqlstate, "42P06") == 0 || std::strcmp(sqlstate, "23505") == 0);
     if (!Connection::Succeeded(created.get()) && !raced) {
-      return session->Failure(created.get(), "PostgreSQL: cannot create schema " + schema);
+      return session->Failure(created.get(), product + ": cannot create schema " + schema);
     }
   }
-  auto settings = session->Exec("SET search_path TO " + schema +
-                                    "; SET DateStyle TO ISO, YMD; SET extra_float_digits TO 3;"
-                                    " SET standard_conforming_strings TO on; SHOW lock_timeout",
-                                "PostgreSQL: cannot prepare the session");
+  std::string sql = "SET search_path TO " + schema + "; " + setup.settings;
+  if (setup.has_lock_timeout) sql += "; SHOW lock_timeout";
+  auto settings = session->Exec(sql, product + ": cannot prepare the session");
   if (!settings.ok()) return settings.status();
-  session->lock_timeout = Value(PQgetvalue(settings->get(), 0, 0));
+  session->lock_timeout =
+      setup.has_lock_timeout ? Value(PQgetvalue(settings->get(), 0, 0)) : std::string("0");
   return session;
 }
 
 Result<std::unique_ptr<Engine>> PostgresEngine::Open(const PostgresOptions& options) {
   auto session = Connect(options);
   if (!session.ok()) return session.status();
+  return std::unique_ptr<Engine>(new PostgresEngine(Traits(), std::move(session).value(), options));
+}
+
+EngineTraits PostgresEngine::Traits() {
   EngineTraits traits;
   traits.name = "postgres";
   traits.sql_dialects = {"postgres", "common"};
-  return std::unique_ptr<Engine>(
-      new PostgresEngine(std::move(traits), std::move(session).value(), options));
+  return traits;
 }
 
 PostgresEngine::PostgresEngine(EngineTraits traits, SessionPtr session,
@@ -501,12 +516,12 @@ PostgresEngine::~PostgresEngine() {
 }
 
 Status PostgresEngine::Execute(std::string_view sql) {
-  auto result = session_->Exec(sql, "PostgreSQL statement failed");
+  auto result = session_->Exec(sql, session_->product + " statement failed");
   return result.ok() ? Status::Ok() : result.status();
 }
 
 Result<QueryResult> PostgresEngine::Query(std::string_view sql) {
-  auto result = session_->Exec(sql, "PostgreSQL query failed");
+  auto result = session_->Exec(sql, session_->product + " query failed");
   if (!result.ok()) return result.status();
   const PGresult* r = result->get();
   QueryResult out;
@@ -549,16 +564,20 @@ Status PostgresEngine::LockWarehouse() {
   if (!own_timeout) sql += fmt::format("SET LOCAL lock_timeout = '{}ms'; ", lock_wait_ms_);
   sql += fmt::format("SELECT pg_advisory_xact_lock({})", LockKey(schema_));
   if (!own_timeout) sql += "; SET LOCAL lock_timeout TO DEFAULT";
+  return TakeLock(sql, own_timeout ? session_->lock_timeout + " (lock_timeout)"
+                                   : fmt::format("{} ms (lock_timeout)", lock_wait_ms_));
+}
+
+Status PostgresEngine::TakeLock(const std::string& sql, const std::string& waited) {
   ResultHandle result = session_->Run(sql);
   if (Connection::Succeeded(result.get())) return Status::Ok();
   const char* sqlstate = result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
   if (sqlstate && (std::strcmp(sqlstate, kSqlstateLockNotAvailable) == 0 ||
                    std::strcmp(sqlstate, kSqlstateQueryCanceled) == 0)) {
-    return Status::Busy(session_->Scrub(fmt::format(
-        "another sparkify run holds the warehouse (schema {} on {}); gave up waiting after {} "
-        "(lock_timeout); try again later",
-        schema_, session_->where,
-        own_timeout ? session_->lock_timeout : fmt::format("{} ms", lock_wait_ms_))));
+    return Status::Busy(session_->Scrub(
+        fmt::format("another sparkify run holds the warehouse (schema {} on {}); gave up waiting "
+                    "after {}; try again later",
+                    schema_, session_->where, waited)));
   }
   return session_->Failure(result.get(), "cannot lock the warehouse for the run");
 }
@@ -569,7 +588,8 @@ Status PostgresEngine::Commit() {
   if (!result.ok()) return result.status();
   // COMMIT of a transaction that already failed answers ROLLBACK, successfully.
   if (std::strcmp(PQcmdStatus(result->get()), "COMMIT") != 0) {
-    return Status::EngineError("commit failed: PostgreSQL rolled the run's transaction back");
+    return Status::EngineError("commit failed: " + session_->product +
+                               " rolled the run's transaction back");
   }
   return Status::Ok();
 }
@@ -598,7 +618,7 @@ Result<std::unique_ptr<RowWriter>> PostgresEngine::OpenWriter(
 Result<bool> PostgresEngine::TableExists(std::string_view table) {
   auto result = session_->ExecParams(
       "SELECT 1 FROM pg_catalog.pg_tables WHERE schemaname = $1 AND tablename = $2",
-      {schema_, std::string(table)}, "PostgreSQL query failed");
+      {schema_, std::string(table)}, session_->product + " query failed");
   if (!result.ok()) return result.status();
   return PQntuples(result->get()) > 0;
 }

@@ -25,8 +25,9 @@
 // message ever contains the password, whatever libpq says.
 //
 // Extension: Redshift is PostgreSQL with other types, another COPY and no advisory locks. A
-// subclass connects with Connect(), passes its own traits to the protected constructor and
-// overrides what differs (OpenWriter, LockWarehouse).
+// subclass connects with Connect() and its own SessionSetup (settings, TLS default, the name in
+// messages), passes its own traits to the protected constructor and overrides what differs
+// (OpenWriter, LockWarehouse, using TakeLock).
 //
 // Not thread-safe. At most one RowWriter is open at a time; it must not outlive the engine.
 #pragma once
@@ -58,6 +59,8 @@ class PostgresEngine : public Engine {
  public:
   // Connects and prepares the session (schema, search_path, settings).
   static Result<std::unique_ptr<Engine>> Open(const PostgresOptions& options);
+  // The traits of an engine Open() returns (for plans made without connecting).
+  static EngineTraits Traits();
 
   ~PostgresEngine() override;
   PostgresEngine(const PostgresEngine&) = delete;
@@ -82,14 +85,31 @@ class PostgresEngine : public Engine {
   };
   using SessionPtr = std::unique_ptr<Session, SessionDeleter>;
 
+  // What differs in the session of a server built on PostgreSQL. The defaults are PostgreSQL's.
+  struct SessionSetup {
+    std::string product = "PostgreSQL";  // the server's name in messages
+    // Run once connected, after SET search_path: the settings the text of results depends on.
+    std::string settings =
+        "SET DateStyle TO ISO, YMD; SET extra_float_digits TO 3; "
+        "SET standard_conforming_strings TO on";
+    bool has_lock_timeout = true;  // the server has the lock_timeout setting (read after settings)
+    // The sslmode used when neither the connection string nor PGSSLMODE sets one; empty: libpq's.
+    std::string default_sslmode;
+  };
+
   static Result<SessionPtr> Connect(const PostgresOptions& options);
+  static Result<SessionPtr> Connect(const PostgresOptions& options, const SessionSetup& setup);
   PostgresEngine(EngineTraits traits, SessionPtr session, const PostgresOptions& options);
 
   // Called by Begin() inside the new transaction: takes the run's lock or fails with kBusy.
   virtual Status LockWarehouse();
+  // Runs `sql`, which waits for the run's lock: a lock timeout or a cancelled statement becomes
+  // kBusy, saying the wait was `waited`; any other failure is an engine error.
+  Status TakeLock(const std::string& sql, const std::string& waited);
 
   Session& session() { return *session_; }
   const std::string& schema() const { return schema_; }
+  int lock_wait_ms() const { return lock_wait_ms_; }
 
  private:
   EngineTraits traits_;

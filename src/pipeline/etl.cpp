@@ -10,10 +10,13 @@
 
 #include "decode/decoders.h"
 #include "engine/sql_catalog.h"
+#include "pipeline/key_checks.h"
 #include "pipeline/progress.h"
+#include "pipeline/server_stager.h"
 #include "pipeline/source_stager.h"
 #include "pipeline/sql_text.h"
 #include "pipeline/staging.h"
+#include "pipeline/steps.h"
 #include "s3/s3_source.h"
 #include "source/source.h"
 #include "sparkify/pipeline.h"
@@ -21,10 +24,9 @@
 namespace sparkify {
 namespace {
 
-const char* const kTransforms[] = {"transform_songs", "transform_artists", "transform_users",
-                                   "transform_songplays", "transform_time"};
-const char* const kReportTables[] = {"staging_events", "staging_songs", "songplays", "users",
-                                     "songs",          "artists",       "time",      "load_errors"};
+// The transforms and the reported tables, in order (shared with the --dry-run plan).
+const auto& kTransforms = kTransformSteps;
+const auto& kReportTables = kReportedTables;
 
 // Test-only: SPARKIFY_TEST_KILL_AT=<step> makes the process SIGKILL itself when it reaches that
 // step, so tests can prove a run killed at any step leaves the warehouse unchanged. Steps:
@@ -103,6 +105,10 @@ Status Stage(Engine& engine, const EtlOptions& options, int64_t run_id, int64_t&
   if (!songs.ok()) return songs.status();
   auto logs = OpenSource(options.log_data, "log-data", options.s3, progress);
   if (!logs.ok()) return logs.status();
+  if (!engine.traits().stages_through_client) {  // the warehouse reads the files itself
+    return StageSourcesOnServer(engine, **songs, **logs, options, run_id, next_file_id, report,
+                                progress);
+  }
 
   SongDecoder song_decoder;
   SourceStager song_stager(engine, progress,
@@ -172,11 +178,7 @@ Status RunInTransaction(Engine& engine, const EtlOptions& options, LoadReport& r
 
   // Into empty staging tables (a first load, a full refresh) the bulk load goes faster without
   // indexes, which are then built in one pass each.
-  auto staged_rows =
-      QueryInteger(engine,
-                   "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM staging_events LIMIT 1) "
-                   "AS e) + (SELECT COUNT(*) FROM (SELECT 1 FROM staging_songs LIMIT 1) "
-                   "AS s)");
+  auto staged_rows = QueryInteger(engine, kStagedRowsQuery);
   if (!staged_rows.ok()) return staged_rows.status();
   const bool index_after_load = *staged_rows == 0;
   if (index_after_load) SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, "drop_staging_indexes"));
@@ -197,6 +199,7 @@ Status RunInTransaction(Engine& engine, const EtlOptions& options, LoadReport& r
     report.phase_seconds.emplace_back(name, watch.Lap());
     KillPointForTests(std::string("after-") + name);
   }
+  if (!engine.traits().enforces_unique_keys) SPARKIFY_RETURN_IF_ERROR(CheckUniqueKeys(engine));
 
   for (const char* table : kReportTables) {
     auto n = QueryInteger(engine, std::string("SELECT COUNT(*) FROM ") + table);
@@ -256,9 +259,10 @@ Result<LoadReport> RunEtl(Engine& engine, const EtlOptions& options) {
   if (status.ok()) {
     report.total_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    status = engine.Execute(
-        fmt::format("UPDATE etl_runs SET finished_at = '{}', report = {} WHERE run_id = {}",
-                    UtcNow(), SqlQuote(FormatReportJson(report)), report.run_id));
+    status = engine.Execute(fmt::format(
+        "UPDATE etl_runs SET finished_at = '{}', report = {} WHERE run_id = {}", UtcNow(),
+        SqlQuote(FormatReportJson(report), engine.traits().backslash_escapes_in_literals),
+        report.run_id));
   }
   if (status.ok()) {
     KillPointForTests("before-commit");

@@ -7,12 +7,13 @@
 
 namespace sparkify {
 
-// A SQL string literal: 'it''s'.
-inline std::string SqlQuote(std::string_view text) {
+// A SQL string literal: 'it''s'. With `backslash_escapes` (EngineTraits::
+// backslash_escapes_in_literals: Redshift), backslashes are doubled too: 'C:\\x'.
+inline std::string SqlQuote(std::string_view text, bool backslash_escapes = false) {
   std::string out = "'";
   for (char c : text) {
     out.push_back(c);
-    if (c == '\'') out.push_back('\'');
+    if (c == '\'' || (backslash_escapes && c == '\\')) out.push_back(c);
   }
   out.push_back('\'');
   return out;

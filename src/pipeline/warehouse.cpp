@@ -1,9 +1,13 @@
 // Opening an engine, creating the schema and the data-quality checks.
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "engine/postgres_engine.h"
+#include "engine/redshift_engine.h"
 #include "engine/sql_catalog.h"
 #include "engine/sqlite_engine.h"
+#include "pipeline/plan.h"
 #include "sparkify/pipeline.h"
 
 namespace sparkify {
@@ -22,6 +26,27 @@ std::string Description(std::string_view sql) {
   return out;
 }
 
+PostgresOptions ConnectionOptions(const Config& config) {
+  PostgresOptions options;
+  options.conninfo = config.database;  // when empty, the [CLUSTER] keys below
+  options.host = config.host;
+  options.port = config.db_port;
+  options.dbname = config.db_name;
+  options.user = config.db_user;
+  options.password = config.db_password;
+  options.schema = config.schema;
+  options.lock_wait_ms = config.lock_timeout_seconds * 1000;
+  return options;
+}
+
+RedshiftStagingOptions StagingOptions(const Config& config) {
+  RedshiftStagingOptions options;
+  options.iam_role = config.iam_role_arn;
+  options.log_jsonpath = config.log_jsonpath;
+  options.staging_uri = config.staging_uri;
+  return options;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<Engine>> OpenEngine(const Config& config) {
@@ -31,19 +56,35 @@ Result<std::unique_ptr<Engine>> OpenEngine(const Config& config) {
     options.busy_timeout_ms = config.lock_timeout_seconds * 1000;
     return OpenSqliteEngine(options);
   }
-  if (config.engine == "postgres") {
-    PostgresOptions options;
-    options.conninfo = config.database;  // when empty, the [CLUSTER] keys below
-    options.host = config.host;
-    options.port = config.db_port;
-    options.dbname = config.db_name;
-    options.user = config.db_user;
-    options.password = config.db_password;
-    options.schema = config.schema;
-    options.lock_wait_ms = config.lock_timeout_seconds * 1000;
-    return OpenPostgresEngine(options);
+  if (config.engine == "postgres") return OpenPostgresEngine(ConnectionOptions(config));
+  if (config.engine == "redshift") {
+    return RedshiftEngine::Open({ConnectionOptions(config), StagingOptions(config)});
   }
   return Status::InvalidArgument("engine '" + config.engine + "' is not available in this build");
+}
+
+Result<EngineBlueprint> EngineBlueprintFor(const Config& config) {
+  EngineBlueprint blueprint;
+  if (config.engine == "sqlite") {
+    // As SqliteEngine's (sqlite_engine.cpp); a test compares them.
+    blueprint.traits.name = "sqlite";
+    blueprint.traits.sql_dialects = {"sqlite", "common"};
+    blueprint.begin = "BEGIN IMMEDIATE;  -- the run's lock: SQLite's write lock";
+  } else if (config.engine == "postgres") {
+    blueprint.traits = PostgresEngine::Traits();
+    blueprint.begin = "BEGIN;\n-- the run's lock: SELECT pg_advisory_xact_lock(<key of schema " +
+                      config.schema + ">), waiting up to lock_timeout";
+  } else if (config.engine == "redshift") {
+    blueprint.traits = RedshiftEngine::Traits();
+    auto lock = RedshiftEngine::LockStatement(std::max(config.lock_timeout_seconds * 1000, 1),
+                                              "{{statement_timeout}}");
+    if (!lock.ok()) return lock.status();
+    blueprint.begin = "BEGIN;\n" + *lock;
+    blueprint.staging = std::make_unique<RedshiftStaging>(StagingOptions(config), nullptr);
+  } else {
+    return Status::InvalidArgument("engine '" + config.engine + "' is not available in this build");
+  }
+  return blueprint;
 }
 
 Status CreateTables(Engine& engine, bool drop_first) {

@@ -1,0 +1,2 @@
+-- Redshift has no indexes: its tables are ordered by their sort keys (create_tables.sql),
+-- so there is nothing to drop before a first load or to build after it.

@@ -1,0 +1,215 @@
+#include "pipeline/plan.h"
+
+#include <fmt/format.h>
+
+#include "engine/sql_catalog.h"
+#include "pipeline/server_stager.h"
+#include "pipeline/sql_text.h"
+#include "pipeline/steps.h"
+#include "s3/s3_source.h"
+
+namespace sparkify {
+namespace {
+
+constexpr const char* kRunId = "{{run_id}}";
+constexpr const char* kFirstFileId = "{{first_file_id}}";
+constexpr const char* kLastSongplayId = "{{last_songplay_id}}";
+
+// Statement text ending in exactly one newline.
+std::string Statement(std::string sql) {
+  while (!sql.empty() && (sql.back() == '\n' || sql.back() == ' ')) sql.pop_back();
+  return sql + "\n";
+}
+
+Result<std::string> Named(const EngineTraits& traits, const char* name,
+                          const std::map<std::string, std::string>& vars = {}) {
+  auto sql = LoadSql(traits.sql_dialects, name, vars);
+  if (!sql.ok()) return sql.status();
+  return Statement(*sql);
+}
+
+struct Listed {
+  std::vector<SourceFile> files;  // in the window
+  size_t out_of_range = 0;
+};
+
+Result<Listed> ListInWindow(Source& source, const std::optional<std::string>& since,
+                            const std::optional<std::string>& until) {
+  auto files = source.List();
+  if (!files.ok()) return files.status();
+  Listed listed;
+  for (SourceFile& f : *files) {
+    if (InDateWindow(f.path, since, until)) {
+      listed.files.push_back(std::move(f));
+    } else {
+      ++listed.out_of_range;
+    }
+  }
+  return listed;
+}
+
+std::string FileLines(const char* name, const std::string& location, const Listed& listed) {
+  std::string out = fmt::format("-- {}: {}: {} file(s)", name, location, listed.files.size());
+  if (listed.out_of_range) {
+    out += fmt::format(" ({} more outside --since/--until, not shown)", listed.out_of_range);
+  }
+  out += "\n";
+  for (const SourceFile& f : listed.files) {
+    out += fmt::format("--   {}  {} bytes{}\n", f.path, f.size,
+                       f.etag.empty() ? "" : "  ETag " + f.etag);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> PlanRun(const EngineBlueprint& engine, Source& songs, Source& logs,
+                            const EtlOptions& options, const std::string& started_at) {
+  const EngineTraits& traits = engine.traits;
+  auto song_files = ListInWindow(songs, std::nullopt, std::nullopt);
+  if (!song_files.ok()) return song_files.status();
+  auto log_files = ListInWindow(logs, options.since, options.until);
+  if (!log_files.ok()) return log_files.status();
+
+  std::string dialects;
+  for (const auto& d : traits.sql_dialects) dialects += (dialects.empty() ? "" : ", ") + d;
+  std::string out = fmt::format(
+      "-- sparkify etl --dry-run: the plan of one run on engine {} (SQL of {}).\n"
+      "-- Nothing was connected to or changed; only the sources were listed.\n"
+      "-- Without a connection the ledger is unknown: every listed file in the --since/--until\n"
+      "-- window is shown as new (a run skips the files its ledger holds unchanged), and\n"
+      "-- {} and {} stand for the run's id and first file id (MAX + 1 of the ledger's), {}\n"
+      "-- for the largest songplay_id before the run.\n",
+      traits.name, dialects, kRunId, kFirstFileId, kLastSongplayId);
+  out += FileLines("songs", options.song_data, *song_files);
+  out += FileLines("logs", options.log_data, *log_files);
+
+  if (options.create_missing_tables) {
+    auto create = Named(traits, "create_tables");
+    if (!create.ok()) return create.status();
+    out += "-- `run`: when the tables are missing, first, in a transaction of its own:\n" + *create;
+  }
+  out += Statement(engine.begin);
+  out += "SELECT MAX(run_id) FROM etl_runs;\n";
+  out += fmt::format("INSERT INTO etl_runs (run_id, started_at) VALUES ({}, '{}');\n", kRunId,
+                     started_at);
+  for (const char* name : {"prepare_run", options.full_refresh ? "full_refresh" : nullptr}) {
+    if (name == nullptr) continue;
+    auto sql = Named(traits, name);
+    if (!sql.ok()) return sql.status();
+    out += *sql;
+  }
+  out +=
+      "SELECT COUNT(*) FROM songplays;\nSELECT MAX(songplay_id) FROM songplays;\n"
+      "SELECT MAX(file_id) FROM load_files;\n";
+  auto drop_indexes = Named(traits, "drop_staging_indexes");
+  if (!drop_indexes.ok()) return drop_indexes.status();
+  out += std::string(kStagedRowsQuery) + ";\n";
+  out += "-- when both staging tables are empty (a first load, --full-refresh):\n" + *drop_indexes;
+
+  // Staging, source by source.
+  struct Staged {
+    const char* source;
+    const char* table;
+    Source* reader;
+    const Listed* listed;
+  };
+  const Staged staged[] = {{"songs", "staging_songs", &songs, &*song_files},
+                           {"logs", "staging_events", &logs, &*log_files}};
+  std::string file_id = kFirstFileId;
+  for (const Staged& s : staged) {
+    out += fmt::format(
+        "SELECT path, file_id, size, mtime_ns, etag, checksum FROM load_files WHERE source = "
+        "{};\n",
+        SqlQuote(s.source, traits.backslash_escapes_in_literals));
+    if (traits.stages_through_client) {
+      out += fmt::format(
+          "-- stage {}: the client reads and decodes {} file(s) and bulk-loads their records into "
+          "{}, the records it rejects into load_errors, one ledger row per file into "
+          "load_files\n",
+          s.source, s.listed->files.size(), s.table);
+      continue;
+    }
+    if (engine.staging == nullptr) {
+      return Status::InvalidArgument("engine " + traits.name + " has no server staging");
+    }
+    if (s.listed->files.empty()) {
+      out += fmt::format("-- stage {}: no file to load\n", s.source);
+      continue;
+    }
+    ServerLoadRequest request;
+    request.source = s.source;
+    request.table = s.table;
+    request.run_id = kRunId;
+    request.file_id = file_id;
+    request.token = StagingToken(kRunId, started_at);
+    request.files = s.listed->files;
+    request.reader = s.reader;
+    request.max_errors = options.max_errors.max_count;
+    request.s3 = options.s3;
+    auto plan = engine.staging->Plan(request);
+    if (!plan.ok()) return plan.status();
+    out += *plan;
+    out += fmt::format("-- one load_files row per file, file id {} (INSERT ... VALUES)\n", file_id);
+    file_id = std::string(kFirstFileId) + " + 1";
+  }
+
+  auto create_indexes = Named(traits, "create_staging_indexes");
+  if (!create_indexes.ok()) return create_indexes.status();
+  out += "-- when the indexes were dropped above:\n" + *create_indexes;
+
+  const std::map<std::string, std::string> vars = {
+      {"run_id", kRunId}, {"first_file_id", kFirstFileId}, {"last_songplay_id", kLastSongplayId}};
+  for (const char* name : kTransformSteps) {
+    auto sql = Named(traits, name, vars);
+    if (!sql.ok()) return sql.status();
+    out += *sql;
+  }
+  if (!traits.enforces_unique_keys) {
+    out += fmt::format(
+        "-- {} does not enforce keys: each check_unique_* query must return no row, else the "
+        "run fails and rolls back\n",
+        traits.name);
+    for (const std::string& name : SqlNamesWithPrefix(traits.sql_dialects, "check_unique_")) {
+      auto sql = Named(traits, name.c_str());
+      if (!sql.ok()) return sql.status();
+      out += *sql;
+    }
+  }
+  for (const char* table : kReportedTables) {
+    out += fmt::format("SELECT COUNT(*) FROM {};\n", table);
+  }
+  out += "SELECT COUNT(*) FROM songplays WHERE song_id IS NOT NULL;\n";
+  out += fmt::format(
+      "UPDATE etl_runs SET finished_at = '<the time>', report = '<the JSON load report>' WHERE "
+      "run_id = {};\n",
+      kRunId);
+  out += "COMMIT;\n";
+  return out;
+}
+
+Result<std::string> PlanEtl(const Config& config, const EtlOptions& options) {
+  auto engine = EngineBlueprintFor(config);
+  if (!engine.ok()) return engine.status();
+  // The sources as the run opens them (etl.cpp's OpenSource): s3:// URIs or local paths.
+  auto open = [&](const std::string& location,
+                  const char* flag) -> Result<std::unique_ptr<Source>> {
+    if (location.empty()) {
+      return Status::InvalidArgument(std::string("no ") + flag + " given: pass --" + flag +
+                                     " or set it in dwh.cfg [S3]");
+    }
+    if (location.rfind("s3://", 0) == 0) {
+      S3SourceOptions s3;
+      s3.s3 = options.s3;
+      return MakeS3Source(location, s3);
+    }
+    return MakeLocalSource(location);
+  };
+  auto songs = open(options.song_data, "song-data");
+  if (!songs.ok()) return songs.status();
+  auto logs = open(options.log_data, "log-data");
+  if (!logs.ok()) return logs.status();
+  return PlanRun(*engine, **songs, **logs, options, UtcNow());
+}
+
+}  // namespace sparkify

@@ -1,0 +1,23 @@
+// The statement names and tables of a run, in order, shared by the run (etl.cpp) and its plan
+// (plan.cpp, --dry-run), so the plan shows what the run does.
+#pragma once
+
+namespace sparkify {
+
+// sql/<dialect>/transform_*.sql, in the order a run executes them.
+// Whether the staging tables hold any row: 0 means a first load (or a full refresh), which
+// builds the staging indexes after its bulk load.
+inline constexpr const char* kStagedRowsQuery =
+    "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM staging_events LIMIT 1) AS e) + "
+    "(SELECT COUNT(*) FROM (SELECT 1 FROM staging_songs LIMIT 1) AS s)";
+
+inline constexpr const char* kTransformSteps[] = {"transform_songs", "transform_artists",
+                                                  "transform_users", "transform_songplays",
+                                                  "transform_time"};
+
+// The tables whose row counts the load report gives.
+inline constexpr const char* kReportedTables[] = {"staging_events", "staging_songs", "songplays",
+                                                  "users",          "songs",         "artists",
+                                                  "time",           "load_errors"};
+
+}  // namespace sparkify
