@@ -2,7 +2,7 @@
 // memory, one thread. Items are records (events/s, songs/s); bytes are input bytes (GB/s).
 //   build/bench/bench_decode [--benchmark_filter=...]
 // The data: a dataset made once per process by sparkify::Generate in a temporary folder (5,000
-// song files, one day of 100,000 events; removed at exit), or the folder named by
+// song files, one day of 100,000 events; removed once read into memory), or the folder named by
 // SPARKIFY_BENCH_DATA (with song_data/ and log_data/, e.g. a workload of bench/run).
 // The *ToRows variants also write each record as a staging row into an in-memory batch, as the
 // pipeline's decoding thread does (pipeline/staging.h, pipeline/row_batch.h).

@@ -26,8 +26,7 @@
 // - time: distinct start times, ISO week, weekday 0 = Sunday.
 // Not reproduced: quarantine of invalid records (the generated data has none) and the ledger.
 import { createRequire } from 'node:module';
-import { rmSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 
 function parseArgs(argv) {

@@ -44,11 +44,18 @@ using FileHandle = std::unique_ptr<std::FILE, FileCloser>;
 class TsvWriter final : public RowWriter {
  public:
   explicit TsvWriter(FileHandle file) : file_(std::move(file)) {}
-  void Null() override { Separate(), line_ += "\\N"; }
-  void Integer(int64_t v) override {
-    Separate(), fmt::format_to(std::back_inserter(line_), "{}", v);
+  void Null() override {
+    Separate();
+    line_ += "\\N";
   }
-  void Real(double v) override { Separate(), fmt::format_to(std::back_inserter(line_), "{}", v); }
+  void Integer(int64_t v) override {
+    Separate();
+    fmt::format_to(std::back_inserter(line_), "{}", v);
+  }
+  void Real(double v) override {  // the shortest text that reads back as the same double
+    Separate();
+    fmt::format_to(std::back_inserter(line_), "{}", v);
+  }
   void Text(std::string_view v) override {
     Separate();
     for (char c : v) {
