@@ -8,6 +8,8 @@
 #include <unordered_map>
 
 #include "engine/sql_catalog.h"
+#include "pipeline/json_text.h"
+#include "pipeline/ledger.h"
 #include "pipeline/sql_text.h"
 #include "s3/s3_client.h"
 
@@ -50,32 +52,7 @@ constexpr const char* kSongColumns[] = {
     "num_songs",   "artist_id", "artist_latitude", "artist_longitude", "artist_location",
     "artist_name", "song_id",   "title",           "duration",         "year"};
 
-const std::vector<std::string> kQuarantineColumns = {"run_id", "file_id",  "source",      "path",
-                                                     "line",   "document", "byte_offset", "field",
-                                                     "reason", "raw"};
-
 std::string Literal(std::string_view text) { return SqlQuote(text, /*backslash_escapes=*/true); }
-
-std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<int>(c));
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  return out + "\"";
-}
 
 std::string JoinKey(const std::string& prefix, const std::string& name) {
   return prefix.empty() ? name : prefix + "/" + name;

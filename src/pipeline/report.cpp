@@ -1,41 +1,11 @@
 // The load report, as stable JSON for tools (`etl --json`) and as a short summary for people.
 #include <fmt/format.h>
 
+#include "pipeline/json_text.h"
 #include "sparkify/pipeline.h"
 
 namespace sparkify {
 namespace {
-
-std::string JsonString(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += fmt::format("\\u{:04x}", static_cast<int>(c));
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  out.push_back('"');
-  return out;
-}
 
 std::string SourceJson(const SourceCounts& c, const std::string& extra) {
   return fmt::format(

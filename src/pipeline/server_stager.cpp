@@ -9,23 +9,12 @@
 #include <unordered_set>
 
 #include "engine/sql_catalog.h"
+#include "pipeline/ledger.h"
 #include "pipeline/source_stager.h"
 #include "pipeline/sql_text.h"
 
 namespace sparkify {
 namespace {
-
-const std::vector<std::string> kLedgerColumns = {"file_id",  "source",   "path",     "size",
-                                                 "mtime_ns", "etag",     "checksum", "records",
-                                                 "run_id",   "loaded_at"};
-
-struct LedgerEntry {
-  int64_t file_id = 0;
-  uint64_t size = 0;
-  int64_t mtime_ns = 0;
-  std::string etag;
-  std::string checksum;
-};
 
 // What becomes of a listed file in this run.
 enum class Fate {

@@ -12,6 +12,7 @@
 
 #include "engine/sql_catalog.h"
 #include "pipeline/bounded_queue.h"
+#include "pipeline/ledger.h"
 #include "pipeline/row_batch.h"
 #include "pipeline/sql_text.h"
 
@@ -21,21 +22,6 @@ namespace {
 constexpr size_t kRawLimit = 4096;  // bytes of a rejected record kept in load_errors
 constexpr size_t kQuarantineFlushRows = 10000;
 constexpr size_t kFirstErrorsShown = 5;
-
-const std::vector<std::string> kLedgerColumns = {"file_id",  "source",   "path",     "size",
-                                                 "mtime_ns", "etag",     "checksum", "records",
-                                                 "run_id",   "loaded_at"};
-const std::vector<std::string> kQuarantineColumns = {"run_id", "file_id",  "source",      "path",
-                                                     "line",   "document", "byte_offset", "field",
-                                                     "reason", "raw"};
-
-struct LedgerEntry {
-  int64_t file_id = 0;
-  uint64_t size = 0;
-  int64_t mtime_ns = 0;
-  std::string etag;
-  std::string checksum;
-};
 
 struct LedgerRow {
   int64_t file_id;
