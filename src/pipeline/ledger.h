@@ -9,12 +9,12 @@
 namespace sparkify {
 
 inline const std::vector<std::string> kLedgerColumns = {
-    "file_id", "source", "path", "size", "mtime_ns", "etag", "checksum", "records", "run_id",
-    "loaded_at"};
+    "file_id", "source",   "path",    "size",   "mtime_ns",
+    "etag",    "checksum", "records", "run_id", "loaded_at"};
 
 inline const std::vector<std::string> kQuarantineColumns = {
-    "run_id", "file_id", "source", "path", "line", "document", "byte_offset", "field", "reason",
-    "raw"};
+    "run_id",   "file_id",     "source", "path",   "line",
+    "document", "byte_offset", "field",  "reason", "raw"};
 
 // A load_files row: what decides whether a listed file is unchanged, touched or changed.
 struct LedgerEntry {
