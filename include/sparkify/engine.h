@@ -36,6 +36,9 @@ struct EngineTraits {
   // True when a backslash in a string literal is an escape character (Redshift, as
   // PostgreSQL with standard_conforming_strings off): SqlLiteral() then doubles backslashes.
   bool backslash_escapes_in_literals = false;
+  // True when the engine can take the star rows straight from the event stream (--direct):
+  // several writers open at once, OpenWriterSkippingDuplicates supported (SQLite).
+  bool loads_star_directly = false;
 };
 
 // Rows of a query, every value as text (NULL as nullopt), in the engine's text rendering.
@@ -88,6 +91,15 @@ class Engine {
 
   virtual Result<std::unique_ptr<RowWriter>> OpenWriter(
       std::string_view table, const std::vector<std::string>& columns) = 0;
+
+  // As OpenWriter, but a row whose key (primary key or unique index) is already in the table is
+  // skipped, not an error. Engines whose traits say !loads_star_directly fail.
+  virtual Result<std::unique_ptr<RowWriter>> OpenWriterSkippingDuplicates(
+      std::string_view table, const std::vector<std::string>& columns) {
+    (void)columns;
+    return Status::InvalidArgument(traits().name + " cannot skip duplicate rows of " +
+                                   std::string(table) + " while loading");
+  }
 
   // Whether `table` exists (in the engine's schema).
   virtual Result<bool> TableExists(std::string_view table) = 0;

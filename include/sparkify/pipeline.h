@@ -40,6 +40,9 @@ struct EtlOptions {
   bool full_refresh = false;           // forget everything loaded and load all files again
   std::optional<std::string> since;    // YYYY-MM-DD: only log files dated on or after it
   std::optional<std::string> until;    // YYYY-MM-DD: only log files dated on or before it
+  // SQLite: build songplays, time and users straight from the event stream, without staging
+  // the events (faster; no staging_events to audit). A warehouse is loaded one way or the other.
+  bool direct = false;
   ErrorBudget max_errors;
   S3Options s3;  // for s3:// sources
 };

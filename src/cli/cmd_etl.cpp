@@ -18,6 +18,7 @@ struct EtlCommandOptions {
   bool json = false;
   bool quiet = false;
   bool full_refresh = false;
+  bool direct = false;
   std::optional<std::string> since;
   std::optional<std::string> until;
   std::string max_errors = "1%";
@@ -39,6 +40,7 @@ Status RunEtlCommand(const EtlCommandOptions& options) {
   etl.create_missing_tables = options.create_missing_tables;
   etl.progress = !options.quiet && ::isatty(STDERR_FILENO);
   etl.full_refresh = options.full_refresh;
+  etl.direct = options.direct;
   etl.since = options.since;
   etl.until = options.until;
   auto budget = ParseErrorBudget(options.max_errors);
@@ -97,6 +99,10 @@ void Setup(CLI::App& app, const char* name, const char* description, bool create
   cmd->add_flag("--json", options->json, "write the load report as JSON to stdout");
   cmd->add_flag("--full-refresh", options->full_refresh,
                 "forget everything loaded so far and load every file again (one transaction)");
+  cmd->add_flag("--direct", options->direct,
+                "sqlite: load songplays, time and users straight from the event stream, without "
+                "staging_events (about 3x faster; a changed log file then needs --full-refresh). "
+                "A warehouse is loaded with or without it, not both");
   const auto date = CLI::Validator(
       [](std::string& v) {
         const bool ok =

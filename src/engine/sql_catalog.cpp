@@ -60,7 +60,25 @@ Result<std::string> LoadSql(const std::vector<std::string>& dialects, std::strin
     return Status::InvalidArgument("no SQL statement '" + std::string(name) + "' for dialect " +
                                    chain);
   }
-  return RenderSql(*text, vars);
+  // "{{include NAME}}" stands for the text of statement file NAME (of the same dialects), so
+  // statements that two steps share are written once.
+  constexpr std::string_view kInclude = "{{include ";
+  std::string expanded(*text);
+  constexpr int kMaxIncludes = 16;  // a cycle of includes is an error, not a hang
+  for (int includes = 0;; ++includes) {
+    const size_t at = expanded.find(kInclude);
+    const size_t close = expanded.find("}}", at);
+    if (at == std::string::npos || close == std::string::npos) break;
+    const std::string included(expanded, at + kInclude.size(), close - at - kInclude.size());
+    auto part = FindSql(dialects, included);
+    if (!part || includes == kMaxIncludes) {
+      return Status::InvalidArgument("SQL statement '" + std::string(name) + "': cannot include '" +
+                                     included +
+                                     (part ? "' (a cycle of includes)" : "' (no such statement)"));
+    }
+    expanded.replace(at, close + 2 - at, *part);
+  }
+  return RenderSql(expanded, vars);
 }
 
 }  // namespace sparkify

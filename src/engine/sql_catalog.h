@@ -40,7 +40,8 @@ std::vector<std::string> SqlNamesWithPrefix(const std::vector<std::string>& dial
 Result<std::string> RenderSql(std::string_view text,
                               const std::map<std::string, std::string>& vars);
 
-// FindSql then RenderSql; a missing statement is an error naming it.
+// FindSql, then its "{{include NAME}}" lines replaced by statement file NAME, then RenderSql;
+// a missing statement is an error naming it.
 Result<std::string> LoadSql(const std::vector<std::string>& dialects, std::string_view name,
                             const std::map<std::string, std::string>& vars = {});
 

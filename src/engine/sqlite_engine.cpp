@@ -59,6 +59,7 @@ class SqliteEngine final : public Engine {
   explicit SqliteEngine(DatabaseHandle db) : db_(std::move(db)) {
     traits_.name = "sqlite";
     traits_.sql_dialects = {"sqlite", "common"};
+    traits_.loads_star_directly = true;
   }
   ~SqliteEngine() override {
     if (in_transaction_) sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
@@ -129,19 +130,11 @@ class SqliteEngine final : public Engine {
 
   Result<std::unique_ptr<RowWriter>> OpenWriter(std::string_view table,
                                                 const std::vector<std::string>& columns) override {
-    std::string sql = "INSERT INTO " + std::string(table) + " (";
-    std::string params;
-    for (size_t i = 0; i < columns.size(); ++i) {
-      sql += (i ? ", " : "") + columns[i];
-      params += i ? ", ?" : "?";
-    }
-    sql += ") VALUES (" + params + ")";
-    sqlite3_stmt* raw = nullptr;
-    if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
-      return SqliteError(db_.get(), "cannot prepare insert into " + std::string(table));
-    }
-    return std::unique_ptr<RowWriter>(
-        std::make_unique<SqliteWriter>(db_.get(), StatementHandle(raw), std::string(table)));
+    return OpenInsert(table, columns, "");
+  }
+  Result<std::unique_ptr<RowWriter>> OpenWriterSkippingDuplicates(
+      std::string_view table, const std::vector<std::string>& columns) override {
+    return OpenInsert(table, columns, " ON CONFLICT DO NOTHING");
   }
 
   Result<bool> TableExists(std::string_view table) override {
@@ -152,6 +145,25 @@ class SqliteEngine final : public Engine {
   }
 
  private:
+  // One prepared INSERT per writer; several may be open at once (they share the transaction).
+  Result<std::unique_ptr<RowWriter>> OpenInsert(std::string_view table,
+                                                const std::vector<std::string>& columns,
+                                                std::string_view on_conflict) {
+    std::string sql = "INSERT INTO " + std::string(table) + " (";
+    std::string params;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      sql += (i ? ", " : "") + columns[i];
+      params += i ? ", ?" : "?";
+    }
+    sql += ") VALUES (" + params + ")" + std::string(on_conflict);
+    sqlite3_stmt* raw = nullptr;
+    if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
+      return SqliteError(db_.get(), "cannot prepare insert into " + std::string(table));
+    }
+    return std::unique_ptr<RowWriter>(
+        std::make_unique<SqliteWriter>(db_.get(), StatementHandle(raw), std::string(table)));
+  }
+
   DatabaseHandle db_;
   EngineTraits traits_;
   bool in_transaction_ = false;

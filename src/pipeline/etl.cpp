@@ -10,6 +10,7 @@
 
 #include "decode/decoders.h"
 #include "engine/sql_catalog.h"
+#include "pipeline/direct_load.h"
 #include "pipeline/key_checks.h"
 #include "pipeline/progress.h"
 #include "pipeline/server_stager.h"
@@ -99,33 +100,104 @@ DecodeInto DecodeWith(Decoder& decoder,
   };
 }
 
-Status Stage(Engine& engine, const EtlOptions& options, int64_t run_id, int64_t& next_file_id,
-             LoadReport& report, Progress& progress) {
+struct Sources {
+  std::unique_ptr<Source> songs, logs;
+};
+
+Result<Sources> OpenSources(const EtlOptions& options, Progress& progress) {
   auto songs = OpenSource(options.song_data, "song-data", options.s3, progress);
   if (!songs.ok()) return songs.status();
   auto logs = OpenSource(options.log_data, "log-data", options.s3, progress);
   if (!logs.ok()) return logs.status();
-  if (!engine.traits().stages_through_client) {  // the warehouse reads the files itself
-    return StageSourcesOnServer(engine, **songs, **logs, options, run_id, next_file_id, report,
-                                progress);
-  }
+  return Sources{std::move(*songs), std::move(*logs)};
+}
 
-  SongDecoder song_decoder;
-  SourceStager song_stager(engine, progress,
-                           {run_id, "songs", "staging_songs", &StagingSongColumns(), {}, {}});
-  SPARKIFY_RETURN_IF_ERROR(song_stager.Stage(
-      **songs, next_file_id, DecodeWith(song_decoder, WriteSongRow, &RecordPosition::document),
+Status StageSongs(Engine& engine, Source& songs, int64_t run_id, int64_t& next_file_id,
+                  LoadReport& report, Progress& progress) {
+  SongDecoder decoder;
+  SourceStager stager(engine, progress,
+                      {.run_id = run_id,
+                       .source_name = "songs",
+                       .table = "staging_songs",
+                       .columns = &StagingSongColumns()});
+  SPARKIFY_RETURN_IF_ERROR(stager.Stage(
+      songs, next_file_id, DecodeWith(decoder, WriteSongRow, &RecordPosition::document),
       report.songs, report.first_errors));
   KillPointForTests("after-songs");
+  return Status::Ok();
+}
 
-  EventDecoder event_decoder;
-  SourceStager log_stager(
-      engine, progress,
-      {run_id, "logs", "staging_events", &StagingEventColumns(), options.since, options.until});
-  SPARKIFY_RETURN_IF_ERROR(log_stager.Stage(
-      **logs, next_file_id, DecodeWith(event_decoder, WriteEventRow, &RecordPosition::line),
-      report.logs, report.first_errors));
+Status StageLogs(Engine& engine, Source& logs, const EtlOptions& options, int64_t run_id,
+                 int64_t& next_file_id, LoadReport& report, Progress& progress) {
+  EventDecoder decoder;
+  SourceStager stager(engine, progress,
+                      {.run_id = run_id,
+                       .source_name = "logs",
+                       .table = "staging_events",
+                       .columns = &StagingEventColumns(),
+                       .since = options.since,
+                       .until = options.until});
+  SPARKIFY_RETURN_IF_ERROR(stager.Stage(logs, next_file_id,
+                                        DecodeWith(decoder, WriteEventRow, &RecordPosition::line),
+                                        report.logs, report.first_errors));
   KillPointForTests("after-logs");
+  return Status::Ok();
+}
+
+// --direct: the logs go into songplays and time as they are decoded; users follow at the end.
+Status LoadLogsDirect(Engine& engine, Source& logs, const EtlOptions& options, int64_t run_id,
+                      int64_t& next_file_id, DirectLoadState& state, LoadReport& report,
+                      Progress& progress) {
+  EventDecoder decoder;
+  StagerSettings settings{.run_id = run_id,
+                          .source_name = "logs",
+                          .table = "songplays",
+                          .columns = &DirectPlayColumns(),
+                          .since = options.since,
+                          .until = options.until,
+                          .open_writer = [&engine] { return OpenDirectPlayWriter(engine); },
+                          .can_take_back = false};
+  SourceStager stager(engine, progress, std::move(settings));
+  DecodeInto decode = [&](const SourceFile& file, simdjson::padded_string_view data, int64_t,
+                          RowWriter* writer, int64_t& accepted, const OnReject& on_reject) {
+    Status status;
+    decoder.DecodeFile(
+        file.path, data,
+        [&](const EventRecord& event, const RecordPosition&) {
+          ++accepted;
+          if (writer && status.ok()) status = WriteDirectEvent(event, state, *writer);
+        },
+        on_reject);
+    return status;
+  };
+  SPARKIFY_RETURN_IF_ERROR(
+      stager.Stage(logs, next_file_id, decode, report.logs, report.first_errors));
+  KillPointForTests("after-logs");
+  return Status::Ok();
+}
+
+// A warehouse is loaded either with staged events or --direct, not both: a staged run needs
+// every event staged, and a --direct run would leave the staged events incomplete.
+Status CheckLoadMode(Engine& engine, bool direct) {
+  auto staged = QueryInteger(engine, "SELECT COUNT(*) FROM (SELECT 1 FROM staging_events LIMIT 1)");
+  if (!staged.ok()) return staged.status();
+  if (direct && *staged > 0) {
+    return Status::InvalidArgument(
+        "this warehouse keeps staged events (staging_events has rows), which a --direct run "
+        "would leave incomplete: run without --direct, or with --direct --full-refresh to "
+        "reload it without staging");
+  }
+  if (direct || *staged > 0) return Status::Ok();
+  auto loaded = QueryInteger(engine,
+                             "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM songplays LIMIT 1)) + "
+                             "(SELECT COUNT(*) FROM (SELECT 1 FROM users LIMIT 1))");
+  if (!loaded.ok()) return loaded.status();
+  if (*loaded > 0) {
+    return Status::InvalidArgument(
+        "this warehouse was loaded with --direct (songplays and users hold rows, "
+        "staging_events none): run with --direct, or with --full-refresh to reload it with "
+        "staged events");
+  }
   return Status::Ok();
 }
 
@@ -167,6 +239,13 @@ Status RunInTransaction(Engine& engine, const EtlOptions& options, LoadReport& r
       "INSERT INTO etl_runs (run_id, started_at) VALUES ({}, '{}')", report.run_id, UtcNow())));
   SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, "prepare_run"));
   if (options.full_refresh) SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, "full_refresh"));
+  if (options.direct && !engine.traits().loads_star_directly) {
+    return Status::InvalidArgument("--direct: the " + engine.traits().name +
+                                   " engine stages the events; --direct is for sqlite");
+  }
+  if (engine.traits().loads_star_directly) {
+    SPARKIFY_RETURN_IF_ERROR(CheckLoadMode(engine, options.direct));
+  }
   auto songplays_before = QueryInteger(engine, "SELECT COUNT(*) FROM songplays");
   if (!songplays_before.ok()) return songplays_before.status();
   auto last_songplay_id = QueryInteger(engine, "SELECT MAX(songplay_id) FROM songplays");
@@ -182,22 +261,58 @@ Status RunInTransaction(Engine& engine, const EtlOptions& options, LoadReport& r
   if (!staged_rows.ok()) return staged_rows.status();
   const bool index_after_load = *staged_rows == 0;
   if (index_after_load) SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, "drop_staging_indexes"));
-  SPARKIFY_RETURN_IF_ERROR(Stage(engine, options, report.run_id, next_file_id, report, progress));
-  if (index_after_load) SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, "create_staging_indexes"));
-  progress.Done();
-  report.phase_seconds.emplace_back("stage", watch.Lap());
-  SPARKIFY_RETURN_IF_ERROR(CheckAccounting("songs", report.songs));
-  SPARKIFY_RETURN_IF_ERROR(CheckAccounting("logs", report.logs));
-  SPARKIFY_RETURN_IF_ERROR(CheckErrorBudget(options.max_errors, report));
 
   const std::map<std::string, std::string> vars = {
       {"run_id", std::to_string(report.run_id)},
       {"first_file_id", std::to_string(first_file_id)},
       {"last_songplay_id", std::to_string(*last_songplay_id)}};
-  for (const char* name : kTransforms) {
+  auto transform = [&](const char* name) {
     SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, name, vars));
     report.phase_seconds.emplace_back(name, watch.Lap());
     KillPointForTests(std::string("after-") + name);
+    return Status::Ok();
+  };
+  auto check_counts = [&] {
+    SPARKIFY_RETURN_IF_ERROR(CheckAccounting("songs", report.songs));
+    SPARKIFY_RETURN_IF_ERROR(CheckAccounting("logs", report.logs));
+    return CheckErrorBudget(options.max_errors, report);
+  };
+
+  auto sources = OpenSources(options, progress);
+  if (!sources.ok()) return sources.status();
+  if (!engine.traits().stages_through_client) {  // the warehouse reads the files itself
+    SPARKIFY_RETURN_IF_ERROR(StageSourcesOnServer(engine, *sources->songs, *sources->logs, options,
+                                                  report.run_id, next_file_id, report, progress));
+  } else {
+    SPARKIFY_RETURN_IF_ERROR(
+        StageSongs(engine, *sources->songs, report.run_id, next_file_id, report, progress));
+  }
+
+  if (options.direct) {
+    // The catalog is complete before the first play is matched: songs, artists, then the plays
+    // already loaded follow their songs' changes, then the new plays stream in.
+    if (index_after_load) SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, "create_staging_indexes"));
+    report.phase_seconds.emplace_back("stage", watch.Lap());
+    for (const char* name : kDirectCatalogSteps) SPARKIFY_RETURN_IF_ERROR(transform(name));
+    DirectLoadState state;
+    SPARKIFY_RETURN_IF_ERROR(LoadSongCatalog(engine, state.catalog));
+    SPARKIFY_RETURN_IF_ERROR(LoadLogsDirect(engine, *sources->logs, options, report.run_id,
+                                            next_file_id, state, report, progress));
+    progress.Done();
+    report.phase_seconds.emplace_back(kDirectLoadPhase, watch.Lap());
+    SPARKIFY_RETURN_IF_ERROR(check_counts());
+    SPARKIFY_RETURN_IF_ERROR(WriteDirectUsers(engine, state.users));
+    report.phase_seconds.emplace_back(kDirectUsersPhase, watch.Lap());
+  } else {
+    if (engine.traits().stages_through_client) {
+      SPARKIFY_RETURN_IF_ERROR(StageLogs(engine, *sources->logs, options, report.run_id,
+                                         next_file_id, report, progress));
+    }
+    if (index_after_load) SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, "create_staging_indexes"));
+    progress.Done();
+    report.phase_seconds.emplace_back("stage", watch.Lap());
+    SPARKIFY_RETURN_IF_ERROR(check_counts());
+    for (const char* name : kTransforms) SPARKIFY_RETURN_IF_ERROR(transform(name));
   }
   if (!engine.traits().enforces_unique_keys) SPARKIFY_RETURN_IF_ERROR(CheckUniqueKeys(engine));
 

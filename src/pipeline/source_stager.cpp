@@ -244,6 +244,13 @@ class SourceStager::Impl {
       } else if (auto* file_start = std::get_if<FileStart>(&*message)) {
         start = std::move(*file_start);
         current = &*start;
+        if (current->replaces && !settings_.can_take_back) {
+          return Status::DataError(fmt::format(
+              "{}: changed since it was loaded, and this warehouse was loaded with --direct: it "
+              "keeps no staged events to take the previous version back. Load it with "
+              "--full-refresh (which reloads every file)",
+              current->file->path));
+        }
         if (current->replaces) {
           SPARKIFY_RETURN_IF_ERROR(ForgetFile(*current->replaces));
           ++counts.files_replaced;
@@ -305,7 +312,8 @@ class SourceStager::Impl {
   }
 
   Status OpenStagingWriter() {
-    auto writer = engine_.OpenWriter(settings_.table, *settings_.columns);
+    auto writer = settings_.open_writer ? settings_.open_writer()
+                                        : engine_.OpenWriter(settings_.table, *settings_.columns);
     if (!writer.ok()) return writer.status();
     writer_ = std::move(writer.value());
     return Status::Ok();

@@ -27,7 +27,13 @@ struct StagerSettings {
   std::string source_name;  // "songs" or "logs", as stored in load_files.source
   std::string table;        // staging table
   const std::vector<std::string>* columns = nullptr;
-  std::optional<std::string> since, until;  // date window on file names (logs)
+  std::optional<std::string> since{}, until{};  // date window on file names (logs)
+  // Opens the writer of the decoded rows; when unset, OpenWriter(table, *columns). `columns`
+  // gives the rows' width either way.
+  std::function<Result<std::unique_ptr<RowWriter>>()> open_writer{};
+  // False when the source's rows are not staged (logs under --direct): a changed file's previous
+  // version cannot be taken back then, so the run stops at it.
+  bool can_take_back = true;
 };
 
 // Decodes one file's bytes and writes its valid records with `writer` (null: count only).

@@ -15,6 +15,13 @@ inline constexpr const char* kTransformSteps[] = {"transform_songs", "transform_
                                                   "transform_users", "transform_songplays",
                                                   "transform_time"};
 
+// --direct (SQLite): the catalog's transforms run before the logs are read (the plays are matched
+// as they stream in); then the phases that load the events and the users.
+inline constexpr const char* kDirectCatalogSteps[] = {"transform_songs", "transform_artists",
+                                                      "rematch_songplays"};
+inline constexpr const char* kDirectLoadPhase = "direct_songplays_time";
+inline constexpr const char* kDirectUsersPhase = "direct_users";
+
 // The tables whose row counts the load report gives.
 inline constexpr const char* kReportedTables[] = {"staging_events", "staging_songs", "songplays",
                                                   "users",          "songs",         "artists",

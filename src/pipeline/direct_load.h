@@ -1,0 +1,45 @@
+// --direct (SQLite): the event logs go straight into songplays, time and users, computed in C++
+// during the one streaming pass, instead of through staging_events and the SQL transforms.
+//
+// The values are the SQL transforms' (star_rows.h; the conformance tests compare whole
+// warehouses built both ways). The decoding thread matches each play against the catalog and
+// formats its times; the writing thread only inserts. The song catalog is still staged and
+// transformed in SQL (it is small and changes rarely), so it is complete before the first play.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "decode/records.h"
+#include "pipeline/star_rows.h"
+#include "sparkify/engine.h"
+
+namespace sparkify {
+
+// What the decoding thread keeps over one run's log files.
+struct DirectLoadState {
+  SongCatalog catalog;                  // filled before the logs are read; only read while they are
+  LatestUsers users;                    // each user's latest event among this run's files
+  std::optional<int64_t> last_play_ts;  // consecutive plays at one time need one time row
+};
+
+// The rows the decoding thread hands to the writing thread: one per play (NextSong event).
+const std::vector<std::string>& DirectPlayColumns();
+
+// Decoding thread: offers `e` to the users and, for a play, writes its row to `w`.
+Status WriteDirectEvent(const EventRecord& e, DirectLoadState& state, RowWriter& w);
+
+// Writing thread: writes DirectPlayColumns rows into songplays and time, each skipping rows whose
+// key is already there (an event delivered twice, a time shared with another play).
+Result<std::unique_ptr<RowWriter>> OpenDirectPlayWriter(Engine& engine);
+
+// Reads staging_songs and songs (after the songs transform) into `catalog`.
+Status LoadSongCatalog(Engine& engine, SongCatalog& catalog);
+
+// Writes this run's latest event per user into users; a later event already there stays.
+Status WriteDirectUsers(Engine& engine, const LatestUsers& users);
+
+}  // namespace sparkify
