@@ -59,7 +59,7 @@ bench: build
 	@BUILD=$(BUILD) bench/run $(BENCH_ARGS)
 
 format:
-	@clang-format -i $$(git ls-files '*.cpp' '*.h')
+	@clang-format -i $$(git ls-files --cached --others --exclude-standard '*.cpp' '*.h')
 
 clean:
 	rm -rf $(BUILD) $(BUILD)-asan $(BUILD)-fuzz

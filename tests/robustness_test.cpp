@@ -19,7 +19,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::CopyTree;
+using testing::Dataset;
 using testing::DumpAll;
+using testing::Event;
+using testing::Lines;
 using testing::RunSparkify;
 using testing::SampleDir;
 using testing::SqliteInt;
@@ -27,41 +30,6 @@ using testing::SqliteRows;
 using testing::StarTables;
 using testing::TempDir;
 using testing::WriteFile;
-
-std::string Event(int64_t ts, int64_t session, int64_t item, const std::string& user = "\"7\"",
-                  const std::string& page = "NextSong", const std::string& level = "free") {
-  return fmt::format(
-      R"({{"artist":"A","auth":"Logged In","firstName":"F","gender":"F","itemInSession":{},)"
-      R"("lastName":"L","length":100.5,"level":"{}","location":"X","method":"PUT","page":"{}",)"
-      R"("registration":1540000000000.0,"sessionId":{},"song":"S","status":200,"ts":{},)"
-      R"("userAgent":"UA","userId":{}}})",
-      item, level, page, session, ts, user);
-}
-
-int64_t Lines(const fs::path& file) {
-  const std::string text = testing::ReadFile(file);
-  return std::count(text.begin(), text.end(), '\n') + (text.empty() || text.back() == '\n' ? 0 : 1);
-}
-
-// A private, writable copy of the sample data.
-struct Dataset {
-  TempDir dir;
-  fs::path songs = dir / "song_data";
-  fs::path logs = dir / "log_data";
-  fs::path db = dir / "w.db";
-  Dataset() {
-    CopyTree(SampleDir() / "song_data", songs);
-    CopyTree(SampleDir() / "log_data", logs);
-  }
-  fs::path Day(int day) const {
-    return logs / "2018" / "11" / fmt::format("2018-11-{:02d}-events.json", day);
-  }
-  std::string Args(const fs::path& database) const {
-    return "--database " + database.string() + " --song-data " + songs.string() + " --log-data " +
-           logs.string();
-  }
-  std::string Args() const { return Args(db); }
-};
 
 TEST(Robustness, DirtyCorpusIsAccountedForExactly) {
   Dataset d;

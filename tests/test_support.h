@@ -1,11 +1,13 @@
 // Helpers shared by the tests: temporary folders, files, running the sparkify binary.
 #pragma once
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
@@ -162,5 +164,44 @@ inline void CopyTree(const std::filesystem::path& from, const std::filesystem::p
   std::filesystem::create_directories(to);
   std::filesystem::copy(from, to, std::filesystem::copy_options::recursive);
 }
+
+// One eventsim event as a log line.
+inline std::string Event(int64_t ts, int64_t session, int64_t item,
+                         const std::string& user = "\"7\"", const std::string& page = "NextSong",
+                         const std::string& level = "free") {
+  return fmt::format(
+      R"({{"artist":"A","auth":"Logged In","firstName":"F","gender":"F","itemInSession":{},)"
+      R"("lastName":"L","length":100.5,"level":"{}","location":"X","method":"PUT","page":"{}",)"
+      R"("registration":1540000000000.0,"sessionId":{},"song":"S","status":200,"ts":{},)"
+      R"("userAgent":"UA","userId":{}}})",
+      item, level, page, session, ts, user);
+}
+
+inline int64_t Lines(const std::filesystem::path& file) {
+  const std::string text = ReadFile(file);
+  return std::count(text.begin(), text.end(), '\n') + (text.empty() || text.back() == '\n' ? 0 : 1);
+}
+
+// A private, writable copy of the sample data.
+struct Dataset {
+  TempDir dir;
+  std::filesystem::path songs = dir / "song_data";
+  std::filesystem::path logs = dir / "log_data";
+  std::filesystem::path db = dir / "w.db";
+  Dataset() {
+    CopyTree(SampleDir() / "song_data", songs);
+    CopyTree(SampleDir() / "log_data", logs);
+  }
+  std::filesystem::path Day(int day) const {
+    return logs / "2018" / "11" / fmt::format("2018-11-{:02d}-events.json", day);
+  }
+  std::string Sources() const {
+    return "--song-data " + songs.string() + " --log-data " + logs.string();
+  }
+  std::string Args(const std::filesystem::path& database) const {
+    return "--database " + database.string() + " " + Sources();
+  }
+  std::string Args() const { return Args(db); }
+};
 
 }  // namespace sparkify::testing

@@ -56,11 +56,7 @@ class SqliteWriter final : public RowWriter {
 
 class SqliteEngine final : public Engine {
  public:
-  explicit SqliteEngine(DatabaseHandle db) : db_(std::move(db)) {
-    traits_.name = "sqlite";
-    traits_.sql_dialects = {"sqlite", "common"};
-    traits_.loads_star_directly = true;
-  }
+  explicit SqliteEngine(DatabaseHandle db) : db_(std::move(db)), traits_(SqliteTraits()) {}
   ~SqliteEngine() override {
     if (in_transaction_) sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
   }
@@ -170,6 +166,14 @@ class SqliteEngine final : public Engine {
 };
 
 }  // namespace
+
+EngineTraits SqliteTraits() {
+  EngineTraits traits;
+  traits.name = "sqlite";
+  traits.sql_dialects = {"sqlite", "common"};
+  traits.loads_star_directly = true;
+  return traits;
+}
 
 Result<std::unique_ptr<Engine>> OpenSqliteEngine(const SqliteOptions& options) {
   sqlite3* raw = nullptr;

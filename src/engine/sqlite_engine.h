@@ -20,4 +20,7 @@ struct SqliteOptions {
 
 Result<std::unique_ptr<Engine>> OpenSqliteEngine(const SqliteOptions& options);
 
+// The traits of every SQLite engine (also for plans made without opening one).
+EngineTraits SqliteTraits();
+
 }  // namespace sparkify

@@ -116,8 +116,51 @@ Result<std::string> PlanRun(const EngineBlueprint& engine, Source& songs, Source
   };
   const Staged staged[] = {{"songs", "staging_songs", &songs, &*song_files},
                            {"logs", "staging_events", &logs, &*log_files}};
+  const std::map<std::string, std::string> vars = {
+      {"run_id", kRunId}, {"first_file_id", kFirstFileId}, {"last_songplay_id", kLastSongplayId}};
+  auto append = [&](const char* name, const std::map<std::string, std::string>& with = {}) {
+    auto sql = Named(traits, name, with);
+    if (!sql.ok()) return sql.status();
+    out += *sql;
+    return Status::Ok();
+  };
+  if (options.direct && !traits.loads_star_directly) {
+    return Status::InvalidArgument("--direct: the " + traits.name +
+                                   " engine stages the events; --direct is for sqlite");
+  }
+  if (options.direct) {
+    out +=
+        "-- --direct: a warehouse that keeps staged events (or, without --direct, one loaded "
+        "with it) stops the run here:\n"
+        "SELECT COUNT(*) FROM (SELECT 1 FROM staging_events LIMIT 1);\n";
+  }
   std::string file_id = kFirstFileId;
   for (const Staged& s : staged) {
+    if (options.direct && s.table == std::string("staging_events")) {
+      out +=
+          "-- --direct: the songs' transforms run before the logs are read; the indexes when "
+          "they were dropped above:\n";
+      SPARKIFY_RETURN_IF_ERROR(append("create_staging_indexes"));
+      for (const char* name : kDirectCatalogSteps) SPARKIFY_RETURN_IF_ERROR(append(name, vars));
+      out += "-- the catalog, read into memory for the plays' match:\n";
+      SPARKIFY_RETURN_IF_ERROR(append("direct_song_catalog"));
+      out += ";\n";
+      out += fmt::format(
+          "SELECT path, file_id, size, mtime_ns, etag, checksum FROM load_files WHERE source = "
+          "{};\n",
+          SqlQuote(s.source, traits.backslash_escapes_in_literals));
+      out += fmt::format(
+          "-- load logs (--direct): the client reads and decodes {} file(s); each play (page "
+          "NextSong) is matched against the catalog and written into songplays and time (INSERT "
+          "... ON CONFLICT DO NOTHING), each user's latest event kept in memory; the records it "
+          "rejects go into load_errors, one ledger row per file into load_files. A changed file "
+          "stops the run.\n",
+          s.listed->files.size());
+      SPARKIFY_RETURN_IF_ERROR(append("direct_prepare_users"));
+      out += "-- run_users: this run's latest event per user (INSERT ... VALUES)\n";
+      SPARKIFY_RETURN_IF_ERROR(append("direct_users"));
+      continue;
+    }
     out += fmt::format(
         "SELECT path, file_id, size, mtime_ns, etag, checksum FROM load_files WHERE source = "
         "{};\n",
@@ -154,16 +197,10 @@ Result<std::string> PlanRun(const EngineBlueprint& engine, Source& songs, Source
     file_id = std::string(kFirstFileId) + " + 1";
   }
 
-  auto create_indexes = Named(traits, "create_staging_indexes");
-  if (!create_indexes.ok()) return create_indexes.status();
-  out += "-- when the indexes were dropped above:\n" + *create_indexes;
-
-  const std::map<std::string, std::string> vars = {
-      {"run_id", kRunId}, {"first_file_id", kFirstFileId}, {"last_songplay_id", kLastSongplayId}};
-  for (const char* name : kTransformSteps) {
-    auto sql = Named(traits, name, vars);
-    if (!sql.ok()) return sql.status();
-    out += *sql;
+  if (!options.direct) {
+    out += "-- when the indexes were dropped above:\n";
+    SPARKIFY_RETURN_IF_ERROR(append("create_staging_indexes"));
+    for (const char* name : kTransformSteps) SPARKIFY_RETURN_IF_ERROR(append(name, vars));
   }
   if (!traits.enforces_unique_keys) {
     out += fmt::format(

@@ -66,9 +66,7 @@ Result<std::unique_ptr<Engine>> OpenEngine(const Config& config) {
 Result<EngineBlueprint> EngineBlueprintFor(const Config& config) {
   EngineBlueprint blueprint;
   if (config.engine == "sqlite") {
-    // As SqliteEngine's (sqlite_engine.cpp); a test compares them.
-    blueprint.traits.name = "sqlite";
-    blueprint.traits.sql_dialects = {"sqlite", "common"};
+    blueprint.traits = SqliteTraits();
     blueprint.begin = "BEGIN IMMEDIATE;  -- the run's lock: SQLite's write lock";
   } else if (config.engine == "postgres") {
     blueprint.traits = PostgresEngine::Traits();
