@@ -228,10 +228,83 @@ Status CheckErrorBudget(const ErrorBudget& budget, const LoadReport& report) {
       quarantined, read, limit, reasons));
 }
 
-Status RunInTransaction(Engine& engine, const EtlOptions& options, LoadReport& report) {
-  Progress progress(options.progress);
+// What the steps of one run share.
+struct Run {
+  Engine& engine;
+  const EtlOptions& options;
+  LoadReport& report;
+  Progress progress;
   Stopwatch watch;
+  std::map<std::string, std::string> vars;  // of the SQL templates
+  int64_t next_file_id = 0;
+  bool index_after_load = false;  // the staging indexes were dropped for the bulk load
 
+  Status Transform(const char* name) {
+    SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, name, vars));
+    report.phase_seconds.emplace_back(name, watch.Lap());
+    KillPointForTests(std::string("after-") + name);
+    return Status::Ok();
+  }
+  Status CheckCounts() const {
+    SPARKIFY_RETURN_IF_ERROR(CheckAccounting("songs", report.songs));
+    SPARKIFY_RETURN_IF_ERROR(CheckAccounting("logs", report.logs));
+    return CheckErrorBudget(options.max_errors, report);
+  }
+  Status CreateStagingIndexes() {
+    return index_after_load ? ExecuteNamed(engine, "create_staging_indexes") : Status::Ok();
+  }
+};
+
+// Staged: the logs into staging_events, then the SQL transforms build the star schema.
+Status LoadStaged(Run& run, Sources& sources) {
+  if (run.engine.traits().stages_through_client) {
+    SPARKIFY_RETURN_IF_ERROR(StageLogs(run.engine, *sources.logs, run.options, run.report.run_id,
+                                       run.next_file_id, run.report, run.progress));
+  }
+  SPARKIFY_RETURN_IF_ERROR(run.CreateStagingIndexes());
+  run.progress.Done();
+  run.report.phase_seconds.emplace_back("stage", run.watch.Lap());
+  SPARKIFY_RETURN_IF_ERROR(run.CheckCounts());
+  for (const char* name : kTransforms) SPARKIFY_RETURN_IF_ERROR(run.Transform(name));
+  return Status::Ok();
+}
+
+// --direct: the catalog is complete before the first play is matched: songs, artists, then the
+// plays already loaded follow their songs' changes, then the new plays stream in.
+Status LoadDirect(Run& run, Sources& sources) {
+  SPARKIFY_RETURN_IF_ERROR(run.CreateStagingIndexes());
+  run.report.phase_seconds.emplace_back("stage", run.watch.Lap());
+  for (const char* name : kDirectCatalogSteps) SPARKIFY_RETURN_IF_ERROR(run.Transform(name));
+  DirectLoadState state;
+  SPARKIFY_RETURN_IF_ERROR(LoadSongCatalog(run.engine, state.catalog));
+  SPARKIFY_RETURN_IF_ERROR(LoadLogsDirect(run.engine, *sources.logs, run.options, run.report.run_id,
+                                          run.next_file_id, state, run.report, run.progress));
+  run.progress.Done();
+  run.report.phase_seconds.emplace_back(kDirectLoadPhase, run.watch.Lap());
+  SPARKIFY_RETURN_IF_ERROR(run.CheckCounts());
+  SPARKIFY_RETURN_IF_ERROR(WriteDirectUsers(run.engine, state.users));
+  run.report.phase_seconds.emplace_back(kDirectUsersPhase, run.watch.Lap());
+  return Status::Ok();
+}
+
+Status CountTables(Run& run, int64_t songplays_before) {
+  LoadReport& report = run.report;
+  for (const char* table : kReportTables) {
+    auto n = QueryInteger(run.engine, std::string("SELECT COUNT(*) FROM ") + table);
+    if (!n.ok()) return n.status();
+    report.tables[table] = *n;
+  }
+  auto matched =
+      QueryInteger(run.engine, "SELECT COUNT(*) FROM songplays WHERE song_id IS NOT NULL");
+  if (!matched.ok()) return matched.status();
+  report.songplays_matched = *matched;
+  report.songplays_added = report.tables["songplays"] - songplays_before;
+  report.phase_seconds.emplace_back("count", run.watch.Lap());
+  return Status::Ok();
+}
+
+Status RunInTransaction(Engine& engine, const EtlOptions& options, LoadReport& report) {
+  Run run{engine, options, report, Progress(options.progress), Stopwatch(), {}};
   auto run_id = QueryInteger(engine, "SELECT MAX(run_id) FROM etl_runs");
   if (!run_id.ok()) return run_id.status();
   report.run_id = *run_id + 1;
@@ -252,81 +325,33 @@ Status RunInTransaction(Engine& engine, const EtlOptions& options, LoadReport& r
   if (!last_songplay_id.ok()) return last_songplay_id.status();
   auto max_file_id = QueryInteger(engine, "SELECT MAX(file_id) FROM load_files");
   if (!max_file_id.ok()) return max_file_id.status();
-  const int64_t first_file_id = *max_file_id + 1;
-  int64_t next_file_id = first_file_id;
+  run.next_file_id = *max_file_id + 1;
+  run.vars = {{"run_id", std::to_string(report.run_id)},
+              {"first_file_id", std::to_string(run.next_file_id)},
+              {"last_songplay_id", std::to_string(*last_songplay_id)}};
 
   // Into empty staging tables (a first load, a full refresh) the bulk load goes faster without
   // indexes, which are then built in one pass each.
   auto staged_rows = QueryInteger(engine, kStagedRowsQuery);
   if (!staged_rows.ok()) return staged_rows.status();
-  const bool index_after_load = *staged_rows == 0;
-  if (index_after_load) SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, "drop_staging_indexes"));
+  run.index_after_load = *staged_rows == 0;
+  if (run.index_after_load) {
+    SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, "drop_staging_indexes"));
+  }
 
-  const std::map<std::string, std::string> vars = {
-      {"run_id", std::to_string(report.run_id)},
-      {"first_file_id", std::to_string(first_file_id)},
-      {"last_songplay_id", std::to_string(*last_songplay_id)}};
-  auto transform = [&](const char* name) {
-    SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, name, vars));
-    report.phase_seconds.emplace_back(name, watch.Lap());
-    KillPointForTests(std::string("after-") + name);
-    return Status::Ok();
-  };
-  auto check_counts = [&] {
-    SPARKIFY_RETURN_IF_ERROR(CheckAccounting("songs", report.songs));
-    SPARKIFY_RETURN_IF_ERROR(CheckAccounting("logs", report.logs));
-    return CheckErrorBudget(options.max_errors, report);
-  };
-
-  auto sources = OpenSources(options, progress);
+  auto sources = OpenSources(options, run.progress);
   if (!sources.ok()) return sources.status();
   if (!engine.traits().stages_through_client) {  // the warehouse reads the files itself
     SPARKIFY_RETURN_IF_ERROR(StageSourcesOnServer(engine, *sources->songs, *sources->logs, options,
-                                                  report.run_id, next_file_id, report, progress));
+                                                  report.run_id, run.next_file_id, report,
+                                                  run.progress));
   } else {
     SPARKIFY_RETURN_IF_ERROR(
-        StageSongs(engine, *sources->songs, report.run_id, next_file_id, report, progress));
+        StageSongs(engine, *sources->songs, report.run_id, run.next_file_id, report, run.progress));
   }
-
-  if (options.direct) {
-    // The catalog is complete before the first play is matched: songs, artists, then the plays
-    // already loaded follow their songs' changes, then the new plays stream in.
-    if (index_after_load) SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, "create_staging_indexes"));
-    report.phase_seconds.emplace_back("stage", watch.Lap());
-    for (const char* name : kDirectCatalogSteps) SPARKIFY_RETURN_IF_ERROR(transform(name));
-    DirectLoadState state;
-    SPARKIFY_RETURN_IF_ERROR(LoadSongCatalog(engine, state.catalog));
-    SPARKIFY_RETURN_IF_ERROR(LoadLogsDirect(engine, *sources->logs, options, report.run_id,
-                                            next_file_id, state, report, progress));
-    progress.Done();
-    report.phase_seconds.emplace_back(kDirectLoadPhase, watch.Lap());
-    SPARKIFY_RETURN_IF_ERROR(check_counts());
-    SPARKIFY_RETURN_IF_ERROR(WriteDirectUsers(engine, state.users));
-    report.phase_seconds.emplace_back(kDirectUsersPhase, watch.Lap());
-  } else {
-    if (engine.traits().stages_through_client) {
-      SPARKIFY_RETURN_IF_ERROR(StageLogs(engine, *sources->logs, options, report.run_id,
-                                         next_file_id, report, progress));
-    }
-    if (index_after_load) SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, "create_staging_indexes"));
-    progress.Done();
-    report.phase_seconds.emplace_back("stage", watch.Lap());
-    SPARKIFY_RETURN_IF_ERROR(check_counts());
-    for (const char* name : kTransforms) SPARKIFY_RETURN_IF_ERROR(transform(name));
-  }
+  SPARKIFY_RETURN_IF_ERROR(options.direct ? LoadDirect(run, *sources) : LoadStaged(run, *sources));
   if (!engine.traits().enforces_unique_keys) SPARKIFY_RETURN_IF_ERROR(CheckUniqueKeys(engine));
-
-  for (const char* table : kReportTables) {
-    auto n = QueryInteger(engine, std::string("SELECT COUNT(*) FROM ") + table);
-    if (!n.ok()) return n.status();
-    report.tables[table] = *n;
-  }
-  auto matched = QueryInteger(engine, "SELECT COUNT(*) FROM songplays WHERE song_id IS NOT NULL");
-  if (!matched.ok()) return matched.status();
-  report.songplays_matched = *matched;
-  report.songplays_added = report.tables["songplays"] - *songplays_before;
-  report.phase_seconds.emplace_back("count", watch.Lap());
-  return Status::Ok();
+  return CountTables(run, *songplays_before);
 }
 
 }  // namespace
