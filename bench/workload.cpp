@@ -29,7 +29,9 @@ Status FileDecoder::Decode(const InputFolder& folder, const SourceFile& file, in
         file.path, data,
         [&](const EventRecord& e, const RecordPosition& p) {
           ++counts.records;
-          if (rows && status.ok()) status = WriteEventRow(e, file_id, p.line, *rows);
+          if (!rows || !status.ok()) return;
+          status = direct_ ? WriteDirectEvent(e, *direct_, *rows)
+                           : WriteEventRow(e, file_id, p.line, *rows);
         },
         on_reject);
   } else {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "decode/decoders.h"
+#include "pipeline/direct_load.h"
 #include "source/source.h"
 #include "sparkify/engine.h"
 #include "sparkify/status.h"
@@ -52,7 +53,12 @@ class FileDecoder {
   Status Decode(const InputFolder& folder, const SourceFile& file, int64_t file_id, RowWriter* rows,
                 DecodeCounts& counts);
 
+  // From now on, log records are written as the play rows of `sparkify run --direct`
+  // (WriteDirectEvent, matched against `state`'s catalog) instead of staging rows.
+  void WriteDirectRows(DirectLoadState* state) { direct_ = state; }
+
  private:
+  DirectLoadState* direct_ = nullptr;
   PaddedBuffer buffer_;
   EventDecoder events_;
   SongDecoder songs_;
