@@ -108,17 +108,23 @@ void PaddedBuffer::Reserve(size_t n) {
   const size_t needed = n + simdjson::SIMDJSON_PADDING;
   if (needed <= capacity_) return;
   size_t grown = std::max(needed, capacity_ + capacity_ / 2);
+  // Not zeroed: untouched pages cost no memory, and Resize zeroes the padding it exposes.
   std::unique_ptr<char[]> bigger(new char[grown]);
   if (size_ > 0) std::memcpy(bigger.get(), data_.get(), size_);
-  std::memset(bigger.get() + size_, 0, grown - size_);
   data_ = std::move(bigger);
   capacity_ = grown;
+}
+
+void PaddedBuffer::Resize(size_t n) {
+  Reserve(n);
+  size_ = n;
+  std::memset(data_.get() + n, 0, simdjson::SIMDJSON_PADDING);
 }
 
 void PaddedBuffer::Append(const char* bytes, size_t n) {
   Reserve(size_ + n);
   std::memcpy(data_.get() + size_, bytes, n);
-  size_ += n;
+  Resize(size_ + n);
 }
 
 Status Gunzip(const std::string& name, const char* compressed, size_t size, PaddedBuffer& out) {

@@ -30,13 +30,13 @@ class PaddedBuffer {
   const char* data() const { return data_.get(); }
   size_t size() const { return size_; }
   size_t capacity() const { return capacity_; }  // usable bytes including the padding
-  // Makes room for `n` bytes of contents (keeps existing contents).
+  // Makes room for `n` bytes of contents (keeps existing contents). Capacity grows by half at
+  // least; new memory is not touched, so only the bytes read into it take memory.
   void Reserve(size_t n);
-  void Resize(size_t n) {
-    Reserve(n);
-    size_ = n;
-  }
-  void Append(const char* bytes, size_t n);
+  // Sets the size to `n` bytes (keeps existing contents up to n); the padding after them is
+  // zeroed, so simdjson never reads stale or uninitialized bytes there.
+  void Resize(size_t n);
+  void Append(const char* bytes, size_t n);  // zeroes the padding after, as Resize
   void Clear() { size_ = 0; }
 
  private:
