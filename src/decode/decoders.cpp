@@ -13,6 +13,16 @@ constexpr const char* kMissing = "missing required field";
 constexpr int64_t kMinTimestampMs = 0;
 constexpr int64_t kMaxTimestampMs = 253402300799999;
 
+// The key of `field` straight from the input when it holds no escape sequence (the usual case):
+// the same text unescaped_key() would copy out, without the copy. False when simdjson must
+// unescape the key.
+bool PlainKey(simdjson::ondemand::field& field, std::string_view& key) {
+  const char* begin = field.key().raw();                      // just after the opening quote
+  const char* value = field.value().raw_json_token().data();  // after the colon: bounds the key
+  if (value <= begin) return false;
+  return PlainJsonString(std::string_view(begin, static_cast<size_t>(value - begin)), key);
+}
+
 // Shared driver: iterates the fields of each document's object, hands each (key, value) to
 // `assign`, then asks `finish` whether the record is complete. Rejections carry the field name.
 template <typename Assign, typename Finish>
@@ -43,9 +53,11 @@ DocumentOutcome DecodeObject(document_reference doc, const RecordPosition& posit
     }
     simdjson::ondemand::field field = std::move(field_result.value_unsafe());
     std::string_view key;
-    if (auto e = field.unescaped_key().get(key)) {
-      malformed_reason = simdjson::error_message(e);
-      return DocumentOutcome::kMalformed;
+    if (!PlainKey(field, key)) {
+      if (auto e = field.unescaped_key().get(key)) {
+        malformed_reason = simdjson::error_message(e);
+        return DocumentOutcome::kMalformed;
+      }
     }
     if (!assign(key, field.value(), error)) {
       if (error.structural) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "decode/byte_scan.h"
 #include "decode/text_repair.h"
 
 namespace sparkify {
@@ -70,6 +71,26 @@ bool ParseIntegerText(std::string_view s, int64_t& out) {
   return true;
 }
 
+// The contents of a string token (`"text"` plus any whitespace, as raw_json_token() gives it)
+// straight from the input, when they hold no escape sequence; false when simdjson must unescape
+// the string (or it is no string).
+bool PlainString(std::string_view token, std::string_view& out) {
+  return !token.empty() && token.front() == '"' && PlainJsonString(token.substr(1), out);
+}
+
+// get_string(), without its copy into the parser's string buffer when the string holds no escape
+// sequence: the view then points into the input, which outlives the parser's buffer.
+simdjson::error_code GetString(simdjson::ondemand::value& value, std::string_view& out) {
+  std::string_view plain;
+  if (!PlainString(value.raw_json_token(), plain)) return value.get_string().get(out);
+  // Consume the value as get_string() does (get_raw_json_string() is its first half), so that
+  // simdjson checks what follows the string exactly as before.
+  simdjson::ondemand::raw_json_string consumed;
+  if (auto e = value.get_raw_json_string().get(consumed)) return e;
+  out = plain;
+  return simdjson::SUCCESS;
+}
+
 }  // namespace
 
 bool FieldReader::Text(simdjson::ondemand::value value, std::optional<std::string_view>& out,
@@ -82,20 +103,20 @@ bool FieldReader::Text(simdjson::ondemand::value value, std::optional<std::strin
       return true;
     case json_type::string: {
       std::string_view s;
-      if (auto e = value.get_string().get(s)) {
+      if (auto e = GetString(value, s)) {
         if (e == simdjson::STRING_ERROR || e == simdjson::UTF8_ERROR) {
           return Refuse("invalid string escape or UTF-8", error);
         }
         return Structural(e, error);
       }
-      if (std::memchr(s.data(), '\0', s.size()) != nullptr) {
+      if (byte_scan::Contains(s, '\0')) {
         return Refuse("text contains a NUL character (U+0000), which PostgreSQL cannot store",
                       error);
       }
       // No UTF-8 check here: simdjson validated the whole input, and unescaping \u sequences
       // yields valid UTF-8 or an error.
       std::string repaired;
-      if (RepairMojibake(s, repaired)) {
+      if (!byte_scan::IsAscii(s) && RepairMojibake(s, repaired)) {  // ASCII: nothing to repair
         scratch_.push_back(std::move(repaired));
         s = scratch_.back();
       }
@@ -120,6 +141,13 @@ bool FieldReader::Text(simdjson::ondemand::value value, std::optional<std::strin
 
 bool FieldReader::Integer(simdjson::ondemand::value value, std::optional<int64_t>& out,
                           FieldError& error) {
+  // Fast path for the common case, a JSON integer that fits: get_int64() succeeds exactly when
+  // the general path below would take its signed_integer branch, and leaves the value untouched
+  // when it fails.
+  if (int64_t v; value.get_int64().get(v) == simdjson::SUCCESS) {
+    out = v;
+    return true;
+  }
   json_type type;
   if (auto e = value.type().get(type)) return Structural(e, error);
   switch (type) {
@@ -150,7 +178,7 @@ bool FieldReader::Integer(simdjson::ondemand::value value, std::optional<int64_t
     }
     case json_type::string: {
       std::string_view s;
-      if (auto e = value.get_string().get(s)) return Structural(e, error);
+      if (auto e = GetString(value, s)) return Structural(e, error);
       if (s.empty()) {
         out.reset();
         return true;
@@ -169,6 +197,12 @@ bool FieldReader::Integer(simdjson::ondemand::value value, std::optional<int64_t
 
 bool FieldReader::Real(simdjson::ondemand::value value, std::optional<double>& out,
                        FieldError& error) {
+  // Fast path for the common case, a JSON number: get_double() succeeds only on a number (as the
+  // general path below would read it), and leaves the value untouched when it fails.
+  if (double d; value.get_double().get(d) == simdjson::SUCCESS) {
+    out = d;
+    return true;
+  }
   json_type type;
   if (auto e = value.type().get(type)) return Structural(e, error);
   switch (type) {
@@ -186,7 +220,7 @@ bool FieldReader::Real(simdjson::ondemand::value value, std::optional<double>& o
     }
     case json_type::string: {
       std::string_view s;
-      if (auto e = value.get_string().get(s)) return Structural(e, error);
+      if (auto e = GetString(value, s)) return Structural(e, error);
       if (s.empty()) {
         out.reset();
         return true;
