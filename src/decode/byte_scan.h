@@ -5,6 +5,7 @@
 // never go past the end of the view. Pure functions; thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -69,6 +70,37 @@ inline bool IsAscii(std::string_view s) {
   for (; i + 8 <= s.size(); i += 8) high |= detail::Load(s.data() + i);
   for (; i < s.size(); ++i) high |= static_cast<uint8_t>(s[i]);
   return (high & detail::kHighBits) == 0;
+}
+
+// What one pass over a JSON string's text found, up to its first quote or backslash.
+struct StringScan {
+  size_t end;        // offset of the first '"' or '\\'; the size scanned when there is none
+  bool plain_ascii;  // the bytes before `end` are all ASCII and none is NUL
+};
+
+// Scans `s`, the text of a JSON string just after its opening quote, a word at a time with no
+// byte-by-byte tail: `s` must be followed by at least 7 readable bytes, as simdjson's padded
+// input is. Bytes past s.size() never count: a stop found there reads as no stop.
+inline StringScan ScanJsonStringPadded(std::string_view s) {
+  if constexpr (std::endian::native != std::endian::little) {
+    const size_t end = FindEither(s, '"', '\\');
+    const std::string_view before = s.substr(0, end);
+    return {end, IsAscii(before) && !Contains(before, '\0')};
+  }
+  uint64_t flagged = 0;  // high bit of each byte, before the stop, that is NUL or >= 0x80
+  for (size_t i = 0; i < s.size(); i += 8) {
+    const uint64_t word = detail::Load(s.data() + i);
+    const uint64_t stops = detail::BytesEqual(word, '"') | detail::BytesEqual(word, '\\');
+    const uint64_t odd = detail::ZeroBytes(word) | (word & detail::kHighBits);
+    if (stops != 0) {
+      const unsigned at = static_cast<unsigned>(std::countr_zero(stops)) / 8;  // first stop byte
+      const uint64_t before = at == 0 ? 0 : ~uint64_t{0} >> (64 - 8 * at);
+      flagged |= odd & before;
+      return {std::min(i + at, s.size()), flagged == 0};
+    }
+    flagged |= odd;
+  }
+  return {s.size(), false};
 }
 
 }  // namespace sparkify::byte_scan

@@ -47,11 +47,13 @@ class FieldReader {
  public:
   void Reset() { scratch_.clear(); }
 
-  // Each returns false and fills `error` (reason without the field name) on failure.
-  bool Text(simdjson::ondemand::value value, std::optional<std::string_view>& out,
+  // Each returns false and fills `error` (reason without the field name) on failure. The value
+  // is taken by reference: copying it right after simdjson built it piecewise stalls the
+  // processor's store forwarding, a cost that shows at millions of fields per second.
+  bool Text(simdjson::ondemand::value& value, std::optional<std::string_view>& out,
             FieldError& error);
-  bool Integer(simdjson::ondemand::value value, std::optional<int64_t>& out, FieldError& error);
-  bool Real(simdjson::ondemand::value value, std::optional<double>& out, FieldError& error);
+  bool Integer(simdjson::ondemand::value& value, std::optional<int64_t>& out, FieldError& error);
+  bool Real(simdjson::ondemand::value& value, std::optional<double>& out, FieldError& error);
 
  private:
   std::deque<std::string> scratch_;
