@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "decode/byte_scan.h"
 #include "decode/decoders.h"
 #include "decode/text_repair.h"
 
@@ -200,6 +201,44 @@ TEST(TextRepair, UndoesOneOrTwoLayersOnly) {
   EXPECT_FALSE(RepairMojibake("Caf\xC3\xA9", out));  // correct "Café"
   EXPECT_FALSE(RepairMojibake("plain ascii", out));
   EXPECT_FALSE(RepairMojibake("\xE6\x97\xA5\xE6\x9C\xAC", out));  // "日本"
+}
+
+// The word-at-a-time scans against byte-by-byte answers, for every placement of an odd byte in
+// strings of 0..24 bytes (words straddled, tails of every length).
+TEST(ByteScan, AgreesWithAByteLoopAtEveryOffset) {
+  const std::string odd_bytes = {'"', '\\', '\0', '\x80', '\xC3', '\x7F', '\x01'};
+  for (size_t size = 0; size <= 24; ++size) {
+    for (char odd : odd_bytes) {
+      for (size_t at = 0; at <= size; ++at) {
+        std::string text(size, 'a');
+        if (at < size) text[at] = odd;
+        const std::string_view s(text);
+        size_t stop = s.size();
+        for (size_t i = 0; i < s.size(); ++i) {
+          if (s[i] == '"' || s[i] == '\\') {
+            stop = i;
+            break;
+          }
+        }
+        bool plain = true;
+        for (size_t i = 0; i < stop; ++i) {
+          if (s[i] == '\0' || static_cast<unsigned char>(s[i]) >= 0x80) plain = false;
+        }
+        const bool ascii = s.find_first_of(std::string_view("\x80\xC3", 2)) == s.npos;
+        EXPECT_EQ(byte_scan::FindEither(s, '"', '\\'), stop) << size << " " << at;
+        EXPECT_EQ(byte_scan::Contains(s, '\0'), s.find('\0') != s.npos) << size << " " << at;
+        EXPECT_EQ(byte_scan::IsAscii(s), ascii) << size << " " << at;
+        // Followed by padding, as simdjson's input is; a quote there must not count.
+        simdjson::padded_string padded(text + "\"");
+        const byte_scan::StringScan scan =
+            byte_scan::ScanJsonStringPadded(std::string_view(padded.data(), size));
+        EXPECT_EQ(scan.end, stop) << size << " " << at;
+        if (stop < size) {
+          EXPECT_EQ(scan.plain_ascii, plain) << size << " " << at;
+        }
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -30,13 +30,37 @@ enum class DocumentOutcome {
   kMalformed,  // simdjson reported a structural error while reading the document
 };
 
+// The text of the document being decoded (trimmed of trailing whitespace), found only when asked
+// for: finding a document's end takes a pass over its structure, which accepted records, nearly
+// all of them, never need. Only valid during the OnDocument call it is given to.
+//
+// Get() may be called before the document is read, or once its root object has been read to the
+// end; either way simdjson's source() starts from the document's first token and finds the same
+// end. (Documents that are not objects have their text found before the callback, since they are
+// rejected before being read.)
+class DocumentText {
+ public:
+  DocumentText(std::string_view text, size_t offset, size_t end,
+               simdjson::ondemand::document_stream::iterator& it)
+      : text_(text), offset_(offset), end_(end), it_(it) {}
+  std::string_view Get();
+
+ private:
+  std::string_view text_;  // the whole file
+  size_t offset_;          // the document's first byte
+  size_t end_;             // end of the range being read
+  simdjson::ondemand::document_stream::iterator& it_;
+  bool found_ = false;
+  std::string_view raw_;
+};
+
 class DocumentStream {
  public:
   // Called once per document. `doc` is only valid during the call. On kMalformed,
   // `malformed_reason` must hold simdjson's message.
   using OnDocument = std::function<DocumentOutcome(
-      simdjson::ondemand::document_reference doc, const RecordPosition& position,
-      std::string_view raw, std::string& malformed_reason)>;
+      simdjson::ondemand::document_reference doc, const RecordPosition& position, DocumentText& raw,
+      std::string& malformed_reason)>;
   using OnMalformed = std::function<void(const Rejection&)>;
 
   DocumentStream();

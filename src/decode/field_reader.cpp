@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "decode/byte_scan.h"
 #include "decode/text_repair.h"
 
 namespace sparkify {
@@ -35,7 +36,7 @@ bool Refuse(std::string reason, FieldError& error) {
 }
 
 // Describes a value that is not of the expected kind: "an object", "the string \"abc\"".
-std::string Describe(simdjson::ondemand::value value, json_type type) {
+std::string Describe(simdjson::ondemand::value& value, json_type type) {
   switch (type) {
     case json_type::object:
       return "an object";
@@ -70,9 +71,37 @@ bool ParseIntegerText(std::string_view s, int64_t& out) {
   return true;
 }
 
+// get_string(), without its copy into the parser's string buffer when the string holds no escape
+// sequence: the text is then read in place, exactly what simdjson's unescaping would copy out (it
+// copies up to the first quote or backslash, and unescapes from a backslash on), and the view
+// points into the input, which outlives the parser's buffer. `plain_ascii` tells whether the text
+// is known to be ASCII without NUL (found in the same pass; false means "not known").
+// Inline: kept in registers, the view is not copied through memory (see FieldReader).
+inline simdjson::error_code GetString(simdjson::ondemand::value& value, std::string_view& out,
+                                      bool& plain_ascii) {
+  plain_ascii = false;
+  // From the opening quote up to the next structural character: `"text"` plus any whitespace,
+  // inside the input, which is followed by simdjson's padding.
+  const std::string_view token = value.raw_json_token();
+  if (!token.empty() && token.front() == '"') {
+    const std::string_view text = token.substr(1);
+    const byte_scan::StringScan scan = byte_scan::ScanJsonStringPadded(text);
+    if (scan.end < text.size() && text[scan.end] == '"') {
+      // Consume the value as get_string() does (get_raw_json_string() is its first half), so
+      // that simdjson checks what follows the string exactly as before.
+      simdjson::ondemand::raw_json_string consumed;
+      if (auto e = value.get_raw_json_string().get(consumed)) return e;
+      out = text.substr(0, scan.end);
+      plain_ascii = scan.plain_ascii;
+      return simdjson::SUCCESS;
+    }
+  }
+  return value.get_string().get(out);
+}
+
 }  // namespace
 
-bool FieldReader::Text(simdjson::ondemand::value value, std::optional<std::string_view>& out,
+bool FieldReader::Text(simdjson::ondemand::value& value, std::optional<std::string_view>& out,
                        FieldError& error) {
   json_type type;
   if (auto e = value.type().get(type)) return Structural(e, error);
@@ -82,22 +111,25 @@ bool FieldReader::Text(simdjson::ondemand::value value, std::optional<std::strin
       return true;
     case json_type::string: {
       std::string_view s;
-      if (auto e = value.get_string().get(s)) {
+      bool plain_ascii;
+      if (auto e = GetString(value, s, plain_ascii)) {
         if (e == simdjson::STRING_ERROR || e == simdjson::UTF8_ERROR) {
           return Refuse("invalid string escape or UTF-8", error);
         }
         return Structural(e, error);
       }
-      if (std::memchr(s.data(), '\0', s.size()) != nullptr) {
-        return Refuse("text contains a NUL character (U+0000), which PostgreSQL cannot store",
-                      error);
-      }
-      // No UTF-8 check here: simdjson validated the whole input, and unescaping \u sequences
-      // yields valid UTF-8 or an error.
-      std::string repaired;
-      if (RepairMojibake(s, repaired)) {
-        scratch_.push_back(std::move(repaired));
-        s = scratch_.back();
+      if (!plain_ascii) {  // else neither a NUL nor anything to repair (RepairMojibake skips ASCII)
+        if (byte_scan::Contains(s, '\0')) {
+          return Refuse("text contains a NUL character (U+0000), which PostgreSQL cannot store",
+                        error);
+        }
+        // No UTF-8 check here: simdjson validated the whole input, and unescaping \u sequences
+        // yields valid UTF-8 or an error.
+        std::string repaired;
+        if (RepairMojibake(s, repaired)) {
+          scratch_.push_back(std::move(repaired));
+          s = scratch_.back();
+        }
       }
       out = s;
       return true;
@@ -118,8 +150,15 @@ bool FieldReader::Text(simdjson::ondemand::value value, std::optional<std::strin
   }
 }
 
-bool FieldReader::Integer(simdjson::ondemand::value value, std::optional<int64_t>& out,
+bool FieldReader::Integer(simdjson::ondemand::value& value, std::optional<int64_t>& out,
                           FieldError& error) {
+  // Fast path for the common case, a JSON integer that fits: get_int64() succeeds exactly when
+  // the general path below would take its signed_integer branch, and leaves the value untouched
+  // when it fails.
+  if (int64_t v; value.get_int64().get(v) == simdjson::SUCCESS) {
+    out = v;
+    return true;
+  }
   json_type type;
   if (auto e = value.type().get(type)) return Structural(e, error);
   switch (type) {
@@ -150,7 +189,8 @@ bool FieldReader::Integer(simdjson::ondemand::value value, std::optional<int64_t
     }
     case json_type::string: {
       std::string_view s;
-      if (auto e = value.get_string().get(s)) return Structural(e, error);
+      bool plain_ascii;
+      if (auto e = GetString(value, s, plain_ascii)) return Structural(e, error);
       if (s.empty()) {
         out.reset();
         return true;
@@ -167,8 +207,14 @@ bool FieldReader::Integer(simdjson::ondemand::value value, std::optional<int64_t
   }
 }
 
-bool FieldReader::Real(simdjson::ondemand::value value, std::optional<double>& out,
+bool FieldReader::Real(simdjson::ondemand::value& value, std::optional<double>& out,
                        FieldError& error) {
+  // Fast path for the common case, a JSON number: get_double() succeeds only on a number (as the
+  // general path below would read it), and leaves the value untouched when it fails.
+  if (double d; value.get_double().get(d) == simdjson::SUCCESS) {
+    out = d;
+    return true;
+  }
   json_type type;
   if (auto e = value.type().get(type)) return Structural(e, error);
   switch (type) {
@@ -186,7 +232,8 @@ bool FieldReader::Real(simdjson::ondemand::value value, std::optional<double>& o
     }
     case json_type::string: {
       std::string_view s;
-      if (auto e = value.get_string().get(s)) return Structural(e, error);
+      bool plain_ascii;
+      if (auto e = GetString(value, s, plain_ascii)) return Structural(e, error);
       if (s.empty()) {
         out.reset();
         return true;

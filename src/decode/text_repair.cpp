@@ -2,6 +2,8 @@
 
 #include <simdjson.h>
 
+#include "decode/byte_scan.h"
+
 namespace sparkify {
 namespace {
 
@@ -9,6 +11,7 @@ namespace {
 // succeeds only when those bytes are themselves valid UTF-8 holding a multi-byte sequence.
 bool UndoOneLayer(std::string_view text, std::string& out) {
   out.clear();
+  out.reserve(text.size());  // the result is never longer: one allocation at most
   bool has_high = false;
   for (size_t i = 0; i < text.size(); ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
@@ -34,6 +37,9 @@ bool IsValidUtf8(std::string_view text) {
 }
 
 bool RepairMojibake(std::string_view text, std::string& out) {
+  // Almost all text is plain ASCII, which has nothing to repair: say so after one quick pass,
+  // before any copying.
+  if (byte_scan::IsAscii(text)) return false;
   std::string once;
   if (!UndoOneLayer(text, once)) return false;
   if (!UndoOneLayer(once, out)) out = std::move(once);
