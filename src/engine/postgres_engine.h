@@ -16,7 +16,8 @@
 // PostgresOptions::lock_wait_ms, then fails with kBusy. The lock ends with the transaction, also
 // when the connection drops.
 //
-// Bulk loads: COPY ... FROM STDIN in text format, sent in chunks of at most 64 KiB.
+// Bulk loads: COPY ... FROM STDIN, sent in chunks of at most 64 KiB; in binary format when every
+// column loaded is BIGINT, DOUBLE PRECISION or TEXT (the staging tables), else in text format.
 // Query results are libpq's text, except timestamps: always three fraction digits
 // ('2018-11-01 21:01:46.000'), as SQLite stores them.
 //
