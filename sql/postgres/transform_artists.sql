@@ -3,6 +3,11 @@
 -- artist's name or location is never lost to a record that left it blank. Records sharing a
 -- song_id are taken in file path order, then document, as for songs: never in load order.
 -- As sql/sqlite: song_id order is byte order (COLLATE "C"), whatever the database's collation.
+-- The planner's costs for the per-artist subqueries are high enough to make PostgreSQL JIT-compile
+-- them with inlining and optimization, which takes longer than running them; so, as in every
+-- transform, no JIT.
+SET LOCAL jit = off;
+
 DELETE FROM artists
 WHERE artist_id IN (SELECT artist_id FROM replaced_songs)
   AND NOT EXISTS (SELECT 1 FROM staging_songs s WHERE s.artist_id = artists.artist_id);

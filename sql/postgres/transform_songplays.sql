@@ -10,12 +10,17 @@
 
 -- Plays of songs that no longer exist lose their song; plays of touched songs follow the song's
 -- artist.
+-- (The leading EXISTS terms do not depend on the row: PostgreSQL evaluates them once and skips
+-- the scan of songplays when this run touched no song.)
 UPDATE songplays SET song_id = NULL, artist_id = NULL
-WHERE song_id IN (SELECT song_id FROM replaced_songs)
+WHERE EXISTS (SELECT 1 FROM replaced_songs)
+  AND song_id IN (SELECT song_id FROM replaced_songs)
   AND NOT EXISTS (SELECT 1 FROM songs s WHERE s.song_id = songplays.song_id);
 UPDATE songplays SET artist_id = s.artist_id
 FROM songs s
-WHERE s.song_id = songplays.song_id
+WHERE (EXISTS (SELECT 1 FROM staging_songs WHERE file_id >= {{first_file_id}})
+       OR EXISTS (SELECT 1 FROM replaced_songs))
+  AND s.song_id = songplays.song_id
   AND songplays.song_id IN (SELECT song_id FROM staging_songs WHERE file_id >= {{first_file_id}}
                             UNION SELECT song_id FROM replaced_songs);
 
@@ -26,19 +31,27 @@ WHERE sp.session_id = r.session_id AND sp.item_in_session = r.item_in_session
   AND sp.start_time = TIMESTAMP 'epoch' + (r.ts / 86400000) * INTERVAL '1 day'
                       + (r.ts % 86400000) * INTERVAL '1 millisecond';
 
+-- The plays in one pass: the catalog match is a hash join (each event against the staged
+-- records of its title and artist, with their songs row), then one sort by event, then file and
+-- line, then song_id keeps the first copy of each event with its smallest matching song; the
+-- sort starts with ts, so the rows arrive in start_time order for songplays_event. Events already
+-- in songplays are left out by an anti-join (the rows inserted are distinct events, so a plain
+-- INSERT does what ON CONFLICT DO NOTHING did, without its per-row speculative insertion).
+-- Memory for that sort; a merge join would sort every play by title and artist text instead.
+SET LOCAL work_mem = '256MB';
+SET LOCAL enable_mergejoin = off;
+SET LOCAL jit = off;  -- see transform_artists.sql
+
 INSERT INTO songplays (start_time, user_id, song_id, artist_id, session_id, item_in_session,
                        user_level, user_location, user_agent)
-SELECT e.start_time, e.user_id, m.song_id, m.artist_id, e.session_id, e.item_in_session,
+SELECT e.start_time, e.user_id, e.song_id, e.artist_id, e.session_id, e.item_in_session,
        e.level, e.location, e.user_agent
 FROM (
-  SELECT TIMESTAMP 'epoch' + (ts / 86400000) * INTERVAL '1 day' + (ts % 86400000) * INTERVAL '1 millisecond' AS start_time,
-         user_id, session_id, item_in_session, level, location, user_agent,
-         (SELECT s.song_id FROM staging_songs s
-           WHERE s.title = ev.song AND s.artist_name = ev.artist
-             AND ABS(s.duration - ev.length) < 0.001
-           ORDER BY s.song_id COLLATE "C" LIMIT 1) AS matched_song_id,
-         ROW_NUMBER() OVER (
-           PARTITION BY session_id, item_in_session, user_id, ts ORDER BY file_id, line) AS pick
+  SELECT DISTINCT ON (ev.ts, ev.session_id, ev.item_in_session, ev.user_id)
+         TIMESTAMP 'epoch' + (ev.ts / 86400000) * INTERVAL '1 day'
+           + (ev.ts % 86400000) * INTERVAL '1 millisecond' AS start_time,
+         ev.user_id, ev.session_id, ev.item_in_session, ev.level, ev.location, ev.user_agent,
+         c.song_id, c.artist_id
   FROM (
     SELECT * FROM staging_events WHERE file_id >= {{first_file_id}} AND page = 'NextSong'
     UNION ALL
@@ -47,7 +60,18 @@ FROM (
      AND e.session_id = r.session_id AND e.item_in_session = r.item_in_session
     WHERE e.file_id < {{first_file_id}} AND e.page = 'NextSong'
   ) AS ev
+  LEFT JOIN (
+    SELECT s.title, s.artist_name, s.duration, s.song_id AS staged_song_id, m.song_id,
+           m.artist_id
+    FROM staging_songs s LEFT JOIN songs m ON m.song_id = s.song_id
+  ) AS c
+    ON c.title = ev.song AND c.artist_name = ev.artist AND ABS(c.duration - ev.length) < 0.001
+  ORDER BY ev.ts, ev.session_id, ev.item_in_session, ev.user_id, ev.file_id, ev.line,
+           c.staged_song_id COLLATE "C"
 ) AS e
-LEFT JOIN songs m ON m.song_id = e.matched_song_id
-WHERE e.pick = 1
-ON CONFLICT DO NOTHING;
+WHERE NOT EXISTS (
+  SELECT 1 FROM songplays sp
+  WHERE sp.start_time = e.start_time AND sp.session_id = e.session_id
+    AND sp.item_in_session = e.item_in_session AND sp.user_id IS NOT DISTINCT FROM e.user_id);
+
+SET LOCAL enable_mergejoin TO DEFAULT;

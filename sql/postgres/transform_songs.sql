@@ -3,6 +3,9 @@
 -- year 0 in the Million Song Dataset means "unknown" and becomes NULL.
 -- Touched: song ids staged in this run (file_id >= {{first_file_id}}) or by a replaced version.
 -- As sql/sqlite: paths are ordered by their bytes (COLLATE "C"), whatever the database's collation.
+-- No JIT: see transform_artists.sql.
+SET LOCAL jit = off;
+
 DELETE FROM songs
 WHERE song_id IN (SELECT song_id FROM replaced_songs)
   AND NOT EXISTS (SELECT 1 FROM staging_songs s WHERE s.song_id = songs.song_id);

@@ -5,17 +5,24 @@ DELETE FROM time
 WHERE start_time IN (SELECT TIMESTAMP 'epoch' + (ts / 86400000) * INTERVAL '1 day' + (ts % 86400000) * INTERVAL '1 millisecond' FROM replaced_events)
   AND NOT EXISTS (SELECT 1 FROM songplays sp WHERE sp.start_time = time.start_time);
 
+-- date_part() rather than EXTRACT(), which computes a numeric; the values are the same small
+-- integers. A new start_time is one time has not (an anti-join: a plain INSERT, without the
+-- per-row speculative insertion of ON CONFLICT); DISTINCT's sort gives them in key order.
+SET LOCAL work_mem = '256MB';
+SET LOCAL jit = off;  -- see transform_artists.sql
+
 INSERT INTO time (start_time, hour, day, week, month, year, weekday)
 SELECT start_time,
-       EXTRACT(HOUR FROM start_time)::INTEGER,
-       EXTRACT(DAY FROM start_time)::INTEGER,
-       EXTRACT(WEEK FROM start_time)::INTEGER,
-       EXTRACT(MONTH FROM start_time)::INTEGER,
-       EXTRACT(YEAR FROM start_time)::INTEGER,
-       EXTRACT(DOW FROM start_time)::INTEGER
+       date_part('hour', start_time)::INTEGER,
+       date_part('day', start_time)::INTEGER,
+       date_part('week', start_time)::INTEGER,
+       date_part('month', start_time)::INTEGER,
+       date_part('year', start_time)::INTEGER,
+       date_part('dow', start_time)::INTEGER
 FROM (
   SELECT DISTINCT TIMESTAMP 'epoch' + (ts / 86400000) * INTERVAL '1 day' + (ts % 86400000) * INTERVAL '1 millisecond' AS start_time
   FROM staging_events
   WHERE file_id >= {{first_file_id}} AND page = 'NextSong'
+  ORDER BY 1
 ) AS t
-ON CONFLICT (start_time) DO NOTHING;
+WHERE NOT EXISTS (SELECT 1 FROM time x WHERE x.start_time = t.start_time);
