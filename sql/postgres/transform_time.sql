@@ -6,11 +6,19 @@ WHERE start_time IN (SELECT TIMESTAMP 'epoch' + (ts / 86400000) * INTERVAL '1 da
   AND NOT EXISTS (SELECT 1 FROM songplays sp WHERE sp.start_time = time.start_time);
 
 -- date_part() rather than EXTRACT(), which computes a numeric; the values are the same small
--- integers. A new start_time is one time has not (an anti-join: a plain INSERT, without the
--- per-row speculative insertion of ON CONFLICT); DISTINCT's sort gives them in key order.
+-- integers. A new start_time is one time has not: an anti-join, so a plain INSERT without the
+-- per-row speculative insertion of ON CONFLICT. The anti-join reads only the part of time
+-- between the run's first and last start_time (an index range), so a run of one new day does
+-- not hash the whole table. The run's start times come sorted: time_pkey grows at its end.
 SET LOCAL work_mem = '256MB';
 SET LOCAL jit = off;  -- see transform_artists.sql
 
+WITH new_times AS MATERIALIZED (
+  SELECT DISTINCT TIMESTAMP 'epoch' + (ts / 86400000) * INTERVAL '1 day' + (ts % 86400000) * INTERVAL '1 millisecond' AS start_time
+  FROM staging_events
+  WHERE file_id >= {{first_file_id}} AND page = 'NextSong'
+  ORDER BY 1
+)
 INSERT INTO time (start_time, hour, day, week, month, year, weekday)
 SELECT start_time,
        date_part('hour', start_time)::INTEGER,
@@ -19,10 +27,9 @@ SELECT start_time,
        date_part('month', start_time)::INTEGER,
        date_part('year', start_time)::INTEGER,
        date_part('dow', start_time)::INTEGER
-FROM (
-  SELECT DISTINCT TIMESTAMP 'epoch' + (ts / 86400000) * INTERVAL '1 day' + (ts % 86400000) * INTERVAL '1 millisecond' AS start_time
-  FROM staging_events
-  WHERE file_id >= {{first_file_id}} AND page = 'NextSong'
-  ORDER BY 1
-) AS t
-WHERE NOT EXISTS (SELECT 1 FROM time x WHERE x.start_time = t.start_time);
+FROM new_times t
+WHERE NOT EXISTS (
+  SELECT 1 FROM time x
+  WHERE x.start_time = t.start_time
+    AND x.start_time >= (SELECT MIN(start_time) FROM new_times)
+    AND x.start_time <= (SELECT MAX(start_time) FROM new_times));
