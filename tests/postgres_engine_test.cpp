@@ -213,6 +213,66 @@ TEST(PostgresEngine, CopyErrorNamesTableLineAndColumn) {
   EXPECT_TRUE(engine->Rollback().ok());
 }
 
+// The binary COPY (all columns BIGINT, DOUBLE PRECISION or TEXT) takes every value as the text
+// format would: numbers into text columns as their text, integers into DOUBLE PRECISION, a
+// whole double into BIGINT; text for a number column switches the load to a text COPY, here
+// after many binary chunks were sent, and the rows on both sides of the switch arrive.
+TEST(PostgresEngine, CopyTakesValuesOfAnotherKindAsTheTextFormatWould) {
+  auto engine = OpenEngine(Postgres().CreateDatabase("t_copy_kinds"));
+  ASSERT_TRUE(engine);
+  ASSERT_TRUE(
+      engine->Execute("CREATE TABLE t (id BIGINT, n BIGINT, d DOUBLE PRECISION, s TEXT)").ok());
+  const int kRows = 20000, kSwitch = 15000;
+  ASSERT_TRUE(engine->Begin().ok());
+  {
+    auto writer = engine->OpenWriter("t", {"id", "n", "d", "s"});
+    ASSERT_TRUE(writer.ok()) << writer.status().message();
+    RowWriter& w = **writer;
+    for (int i = 0; i < kRows; ++i) {
+      w.Integer(i);
+      if (i == kSwitch) {
+        w.Text("42");
+      } else if (i % 3 == 0) {
+        w.Real(1.5e12);
+      } else {
+        w.Integer(i * 7);
+      }
+      if (i % 2 == 0) {
+        w.Integer(9007199254740993);  // 2^53 + 1: as float8in reads it, 2^53
+      } else {
+        w.Real(0.1 * i);
+      }
+      if (i % 5 == 0) {
+        w.Integer(-i);
+      } else if (i % 5 == 1) {
+        w.Real(0.1);
+      } else {
+        w.Text("tab\there");
+      }
+      ASSERT_TRUE(w.EndRow().ok());
+    }
+    const Status finished = w.Finish();
+    ASSERT_TRUE(finished.ok()) << finished.message();
+  }
+  ASSERT_TRUE(engine->Commit().ok());
+  auto rows = engine->Query("SELECT id, n, d, s FROM t ORDER BY id");
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  ASSERT_EQ(rows->rows.size(), static_cast<size_t>(kRows));
+  for (int i = 0; i < kRows; ++i) {
+    const auto& row = rows->rows[i];
+    ASSERT_TRUE(row[1] && row[2] && row[3]) << "row " << i;
+    const std::string n = i == kSwitch ? "42"
+                          : i % 3 == 0 ? "1500000000000"
+                                       : std::to_string(i * 7);
+    EXPECT_EQ(*row[1], n) << "row " << i;
+    const double expected = i % 2 == 0 ? 9007199254740992.0 : 0.1 * i,
+                 got = std::strtod(row[2]->c_str(), nullptr);
+    EXPECT_EQ(std::memcmp(&expected, &got, sizeof got), 0) << "row " << i << ": " << *row[2];
+    const std::string text = i % 5 == 0 ? std::to_string(-i) : i % 5 == 1 ? "0.1" : "tab\there";
+    EXPECT_EQ(*row[3], text) << "row " << i;
+  }
+}
+
 TEST(PostgresEngine, CommitAfterAFailedStatementFails) {
   auto engine = OpenEngine(Postgres().CreateDatabase("t_commit"));
   ASSERT_TRUE(engine);
