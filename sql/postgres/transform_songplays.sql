@@ -32,7 +32,8 @@ WHERE sp.session_id = r.session_id AND sp.item_in_session = r.item_in_session
                       + (r.ts % 86400000) * INTERVAL '1 millisecond';
 
 -- The plays in one pass: the catalog match is a hash join (each event against the staged
--- records of its title and artist, with their songs row), then one sort by event, then file and
+-- records of its title and artist, with their songs row; the records are a materialized CTE so
+-- that the planner cannot probe staging_songs_title once per play instead), then one sort by event, then file and
 -- line, then song_id keeps the first copy of each event with its smallest matching song; the
 -- sort starts with ts, so the rows arrive in start_time order for songplays_event. Events already
 -- in songplays are left out by an anti-join (the rows inserted are distinct events, so a plain
@@ -42,6 +43,10 @@ SET LOCAL work_mem = '256MB';
 SET LOCAL enable_mergejoin = off;
 SET LOCAL jit = off;  -- see transform_artists.sql
 
+WITH catalog AS MATERIALIZED (
+  SELECT s.title, s.artist_name, s.duration, s.song_id AS staged_song_id, m.song_id, m.artist_id
+  FROM staging_songs s LEFT JOIN songs m ON m.song_id = s.song_id
+)
 INSERT INTO songplays (start_time, user_id, song_id, artist_id, session_id, item_in_session,
                        user_level, user_location, user_agent)
 SELECT e.start_time, e.user_id, e.song_id, e.artist_id, e.session_id, e.item_in_session,
@@ -60,11 +65,7 @@ FROM (
      AND e.session_id = r.session_id AND e.item_in_session = r.item_in_session
     WHERE e.file_id < {{first_file_id}} AND e.page = 'NextSong'
   ) AS ev
-  LEFT JOIN (
-    SELECT s.title, s.artist_name, s.duration, s.song_id AS staged_song_id, m.song_id,
-           m.artist_id
-    FROM staging_songs s LEFT JOIN songs m ON m.song_id = s.song_id
-  ) AS c
+  LEFT JOIN catalog AS c
     ON c.title = ev.song AND c.artist_name = ev.artist AND ABS(c.duration - ev.length) < 0.001
   ORDER BY ev.ts, ev.session_id, ev.item_in_session, ev.user_id, ev.file_id, ev.line,
            c.staged_song_id COLLATE "C"

@@ -9,7 +9,7 @@ WHERE start_time IN (SELECT TIMESTAMP 'epoch' + (ts / 86400000) * INTERVAL '1 da
 -- integers. A new start_time is one time has not: an anti-join, so a plain INSERT without the
 -- per-row speculative insertion of ON CONFLICT. The anti-join reads only the part of time
 -- between the run's first and last start_time (an index range), so a run of one new day does
--- not hash the whole table. The run's start times come sorted: time_pkey grows at its end.
+-- not hash the whole table. The run's start times come sorted, so time_pkey grows at its end.
 SET LOCAL work_mem = '256MB';
 SET LOCAL jit = off;  -- see transform_artists.sql
 
@@ -18,6 +18,8 @@ WITH new_times AS MATERIALIZED (
   FROM staging_events
   WHERE file_id >= {{first_file_id}} AND page = 'NextSong'
   ORDER BY 1
+), bounds AS MATERIALIZED (
+  SELECT MIN(start_time) AS first, MAX(start_time) AS last FROM new_times
 )
 INSERT INTO time (start_time, hour, day, week, month, year, weekday)
 SELECT start_time,
@@ -29,7 +31,5 @@ SELECT start_time,
        date_part('dow', start_time)::INTEGER
 FROM new_times t
 WHERE NOT EXISTS (
-  SELECT 1 FROM time x
-  WHERE x.start_time = t.start_time
-    AND x.start_time >= (SELECT MIN(start_time) FROM new_times)
-    AND x.start_time <= (SELECT MAX(start_time) FROM new_times));
+  SELECT 1 FROM bounds b JOIN time x ON x.start_time BETWEEN b.first AND b.last
+  WHERE x.start_time = t.start_time);
