@@ -251,8 +251,9 @@ class CopyBuffer {
     data_ = std::move(grown);
     capacity_ = n;
   }
-  void append(const char* p, size_t n) {
-    if (size_ + n > capacity_) reserve(std::max(size_ + n, 2 * capacity_));
+  [[gnu::always_inline]] void append(const char* p, size_t n) {
+    if (size_ + n > capacity_) [[unlikely]]
+      Grow(n);
     if (n > 0) std::memcpy(data_.get() + size_, p, n);
     size_ += n;
   }
@@ -270,6 +271,8 @@ class CopyBuffer {
   }
 
  private:
+  [[gnu::noinline]] void Grow(size_t n) { reserve(std::max(size_ + n, 2 * capacity_)); }
+
   std::unique_ptr<char[]> data_;
   size_t size_ = 0, capacity_ = 0;
 };
