@@ -116,8 +116,7 @@ class Outbox {
 
   // False when the queue was closed (the writing thread stopped).
   bool Push(Message message) {
-    const auto* batch = std::get_if<RowBatch>(&message);
-    weight_ += batch ? batch->rows() : 1;
+    weight_ += Weight(message);
     pending_.push_back(std::move(message));
     return weight_ >= kBatchRows ? Flush() : true;
   }
@@ -128,6 +127,16 @@ class Outbox {
   }
 
  private:
+  // In rows of about 512 bytes, so a chunk of long rejected records is no larger than one of rows.
+  static size_t Weight(const Message& message) {
+    if (const auto* batch = std::get_if<RowBatch>(&message)) return batch->rows();
+    size_t weight = 1;
+    if (const auto* chunk = std::get_if<QuarantineChunk>(&message)) {
+      for (const QuarantineRow& row : chunk->rows) weight += 1 + row.raw.size() / 512;
+    }
+    return weight;
+  }
+
   BoundedQueue<std::vector<Message>>& queue_;
   std::vector<Message> pending_;
   size_t weight_ = 0;
