@@ -295,10 +295,12 @@ TEST(DirectLoad, AWarehouseIsLoadedOneWayOrTheOther) {
 TEST(DirectLoad, AKilledDirectRunLeavesTheWarehouseAsBefore) {
   Dataset d;
   TempDir scratch;
-  ASSERT_EQ(RunSparkify("run --direct " + d.Args(scratch / "fresh.db")).exit_code, 0);
   ASSERT_EQ(RunSparkify("run --direct --until 2018-11-15 " + d.Args(scratch / "base.db")).exit_code,
             0);
   const auto base = DumpAll(scratch / "base.db");
+  // A new song file, so that the next run has catalog steps to kill.
+  WriteSong(d.songs / "N" / "TRNEW1.json", "SONEW1", "ARNEW1", "New", "Artist", 100.0);
+  ASSERT_EQ(RunSparkify("run --direct " + d.Args(scratch / "fresh.db")).exit_code, 0);
   for (const char* step : {"after-songs", "after-transform_artists", "after-rematch_songplays",
                            "after-logs", "before-commit"}) {
     SCOPED_TRACE(step);

@@ -1,7 +1,8 @@
 -- Plays of songs that no longer exist lose their song; plays of touched songs follow the song's
 -- artist.
--- (The leading EXISTS terms do not depend on the row: SQLite evaluates them once and skips the
--- scan of songplays when this run touched no song, so runs of logs alone do not pay for history.)
+-- (The leading EXISTS terms do not depend on the row: SQLite evaluates them once, but still walks
+-- songplays testing them, about 0.1 s per 2.4M plays; a --direct run that touched no song skips
+-- this step altogether.)
 UPDATE songplays SET song_id = NULL, artist_id = NULL
 WHERE EXISTS (SELECT 1 FROM replaced_songs)
   AND song_id IN (SELECT song_id FROM replaced_songs)

@@ -274,7 +274,12 @@ Status LoadStaged(Run& run, Sources& sources) {
 Status LoadDirect(Run& run, Sources& sources) {
   SPARKIFY_RETURN_IF_ERROR(run.CreateStagingIndexes());
   run.report.phase_seconds.emplace_back("stage", run.watch.Lap());
-  for (const char* name : kDirectCatalogSteps) SPARKIFY_RETURN_IF_ERROR(run.Transform(name));
+  // When no song file was read or replaced, the catalog steps change nothing; skipping them
+  // spares scans that grow with the warehouse (rematch_songplays walks every play).
+  const bool catalog_changed = run.report.songs.files > 0 || run.report.songs.files_replaced > 0;
+  for (const char* name : kDirectCatalogSteps) {
+    if (catalog_changed) SPARKIFY_RETURN_IF_ERROR(run.Transform(name));
+  }
   DirectLoadState state;
   SPARKIFY_RETURN_IF_ERROR(LoadSongCatalog(run.engine, state.catalog));
   SPARKIFY_RETURN_IF_ERROR(LoadLogsDirect(run.engine, *sources.logs, run.options, run.report.run_id,
