@@ -16,9 +16,9 @@ const std::vector<std::string> kRunUserColumns = {
     "user_id",    "first_name",    "last_name",       "user_gender",
     "user_level", "last_event_at", "last_session_id", "last_item_in_session"};
 
-// A play row: `new_time` (whether to write its time row), the songplays columns after
-// start_time, then the time columns after start_time.
-enum PlayColumn { kNewTime = 0, kStartTime = 1, kFirstTimePart = 10, kPlayColumnCount = 16 };
+// A play row (DirectPlayColumns): `new_time` (whether to write its time row), the songplays
+// columns from start_time on, then the time columns after start_time.
+enum PlayColumn { kNewTime = 0, kStartTime = 1, kFirstTimePart = 10 };
 
 // Routes each value of a play row to the songplays writer, the time writer or both.
 class DirectPlayWriter final : public RowWriter {
