@@ -285,6 +285,17 @@ TEST(DirectLoad, AWarehouseIsLoadedOneWayOrTheOther) {
       << r.err;
   EXPECT_EQ(DumpAll(direct), direct_before);
 
+  // Only SQLite loads without staging; the plan says so without connecting anywhere.
+  r = RunSparkify("etl --dry-run --direct --engine postgres --database 'host=/nonexistent' " +
+                  d.Sources());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--direct is for sqlite"), std::string::npos) << r.err;
+  r = RunSparkify("etl --dry-run --direct " + d.Args(direct));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("-- load logs (--direct)"), std::string::npos);
+  EXPECT_EQ(r.out.find("JOIN staging_events e ON e.rowid"),
+            std::string::npos);  // no transform_users
+
   // --full-refresh switches either way and reloads everything.
   ASSERT_EQ(RunSparkify("run --direct --full-refresh " + d.Args(staged)).exit_code, 0);
   ASSERT_EQ(RunSparkify("run --full-refresh " + d.Args(direct)).exit_code, 0);
