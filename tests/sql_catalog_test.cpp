@@ -43,5 +43,17 @@ TEST(SqlCatalog, RendersPlaceholdersAndRefusesMissingOnes) {
   EXPECT_NE(absent.status().message().find("no_such_statement"), std::string::npos);
 }
 
+TEST(SqlCatalog, IncludesAreReplacedByTheIncludedStatement) {
+  const std::vector<std::string> sqlite = {"sqlite", "common"};
+  auto rematch = LoadSql(sqlite, "rematch_songplays", {{"first_file_id", "7"}});
+  ASSERT_TRUE(rematch.ok()) << rematch.status().message();
+  auto songplays = LoadSql(sqlite, "transform_songplays",
+                           {{"first_file_id", "7"}, {"run_id", "1"}, {"last_songplay_id", "0"}});
+  ASSERT_TRUE(songplays.ok()) << songplays.status().message();
+  EXPECT_EQ(songplays->find("{{include"), std::string::npos);
+  EXPECT_NE(songplays->find(*rematch), std::string::npos);  // placeholders filled in both
+  EXPECT_NE(songplays->find("file_id >= 7"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace sparkify
