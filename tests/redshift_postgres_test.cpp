@@ -24,6 +24,7 @@
 #include "engine/redshift_engine.h"
 #include "engine/server_staging.h"
 #include "engine/sql_catalog.h"
+#include "pipeline/staging.h"
 #include "postgres_fixture.h"
 #include "sparkify/pipeline.h"
 #include "test_support.h"
@@ -253,24 +254,7 @@ class EmulatedCopy final : public ServerStaging {
         event_decoder_.DecodeFile(
             file.path, data,
             [&](const EventRecord& e, const RecordPosition&) {
-              w.Optional(e.artist);
-              w.Optional(e.auth);
-              w.Optional(e.first_name);
-              w.Optional(e.gender);
-              w.Integer(e.item_in_session);
-              w.Optional(e.last_name);
-              w.Optional(e.length);
-              w.Optional(e.level);
-              w.Optional(e.location);
-              w.Optional(e.method);
-              w.Optional(e.page);
-              w.Optional(e.registration);
-              w.Integer(e.session_id);
-              w.Optional(e.song);
-              w.Optional(e.status);
-              w.Integer(e.ts);
-              w.Optional(e.user_agent);
-              w.Optional(e.user_id);
+              WriteEventFields(e, w);
               if (status.ok()) status = w.EndRow();
             },
             on_reject);
@@ -278,16 +262,7 @@ class EmulatedCopy final : public ServerStaging {
         song_decoder_.DecodeFile(
             file.path, data,
             [&](const SongRecord& s, const RecordPosition&) {
-              w.Optional(s.num_songs);
-              w.Text(s.artist_id);
-              w.Optional(s.artist_latitude);
-              w.Optional(s.artist_longitude);
-              w.Optional(s.artist_location);
-              w.Optional(s.artist_name);
-              w.Text(s.song_id);
-              w.Optional(s.title);
-              w.Optional(s.duration);
-              w.Optional(s.year);
+              WriteSongFields(s, w);
               if (status.ok()) status = w.EndRow();
             },
             on_reject);

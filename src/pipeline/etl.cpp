@@ -79,19 +79,18 @@ Result<std::unique_ptr<Source>> OpenSource(const std::string& location, const ch
   return MakeLocalSource(location);
 }
 
-// Decodes a file with `decoder` and writes each record as a staging row (provenance: the file id
-// and the record's line or document index, `where`).
-template <typename Decoder, typename Record>
-DecodeInto DecodeWith(Decoder& decoder,
-                      Status (*write_row)(const Record&, int64_t, int64_t, RowWriter&),
-                      int64_t RecordPosition::*where) {
+// Decodes a file with `decoder` and writes each record with `write_row(record, file_id, where,
+// writer)`: a staging row (provenance: the file id and the record's line or document index,
+// `where`), or under --direct a play row.
+template <typename Decoder, typename WriteRow>
+DecodeInto DecodeWith(Decoder& decoder, WriteRow write_row, int64_t RecordPosition::*where) {
   return [&decoder, write_row, where](const SourceFile& file, simdjson::padded_string_view data,
                                       int64_t file_id, RowWriter* writer, int64_t& accepted,
                                       const OnReject& on_reject) {
     Status status;
     decoder.DecodeFile(
         file.path, data,
-        [&](const Record& record, const RecordPosition& position) {
+        [&](const auto& record, const RecordPosition& position) {
           ++accepted;
           if (writer && status.ok()) status = write_row(record, file_id, position.*where, *writer);
         },
@@ -158,18 +157,10 @@ Status LoadLogsDirect(Engine& engine, Source& logs, const EtlOptions& options, i
                           .open_writer = [&engine] { return OpenDirectPlayWriter(engine); },
                           .can_take_back = false};
   SourceStager stager(engine, progress, std::move(settings));
-  DecodeInto decode = [&](const SourceFile& file, simdjson::padded_string_view data, int64_t,
-                          RowWriter* writer, int64_t& accepted, const OnReject& on_reject) {
-    Status status;
-    decoder.DecodeFile(
-        file.path, data,
-        [&](const EventRecord& event, const RecordPosition&) {
-          ++accepted;
-          if (writer && status.ok()) status = WriteDirectEvent(event, state, *writer);
-        },
-        on_reject);
-    return status;
+  const auto write_play = [&state](const EventRecord& event, int64_t, int64_t, RowWriter& w) {
+    return WriteDirectEvent(event, state, w);
   };
+  const DecodeInto decode = DecodeWith(decoder, write_play, &RecordPosition::line);
   SPARKIFY_RETURN_IF_ERROR(
       stager.Stage(logs, next_file_id, decode, report.logs, report.first_errors));
   KillPointForTests("after-logs");
@@ -317,10 +308,7 @@ Status RunInTransaction(Engine& engine, const EtlOptions& options, LoadReport& r
       "INSERT INTO etl_runs (run_id, started_at) VALUES ({}, '{}')", report.run_id, UtcNow())));
   SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, "prepare_run"));
   if (options.full_refresh) SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, "full_refresh"));
-  if (options.direct && !engine.traits().loads_star_directly) {
-    return Status::InvalidArgument("--direct: the " + engine.traits().name +
-                                   " engine stages the events; --direct is for sqlite");
-  }
+  SPARKIFY_RETURN_IF_ERROR(CheckDirectSupported(engine.traits(), options.direct));
   if (engine.traits().loads_star_directly) {
     SPARKIFY_RETURN_IF_ERROR(CheckLoadMode(engine, options.direct));
   }

@@ -124,10 +124,7 @@ Result<std::string> PlanRun(const EngineBlueprint& engine, Source& songs, Source
     out += *sql;
     return Status::Ok();
   };
-  if (options.direct && !traits.loads_star_directly) {
-    return Status::InvalidArgument("--direct: the " + traits.name +
-                                   " engine stages the events; --direct is for sqlite");
-  }
+  SPARKIFY_RETURN_IF_ERROR(CheckDirectSupported(traits, options.direct));
   if (options.direct) {
     out +=
         "-- --direct: a warehouse that keeps staged events (or, without --direct, one loaded "

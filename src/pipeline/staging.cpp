@@ -18,7 +18,7 @@ const std::vector<std::string>& StagingSongColumns() {
   return kColumns;
 }
 
-Status WriteEventRow(const EventRecord& e, int64_t file_id, int64_t line, RowWriter& w) {
+void WriteEventFields(const EventRecord& e, RowWriter& w) {
   w.Optional(e.artist);
   w.Optional(e.auth);
   w.Optional(e.first_name);
@@ -37,12 +37,16 @@ Status WriteEventRow(const EventRecord& e, int64_t file_id, int64_t line, RowWri
   w.Integer(e.ts);
   w.Optional(e.user_agent);
   w.Optional(e.user_id);
+}
+
+Status WriteEventRow(const EventRecord& e, int64_t file_id, int64_t line, RowWriter& w) {
+  WriteEventFields(e, w);
   w.Integer(file_id);
   w.Integer(line);
   return w.EndRow();
 }
 
-Status WriteSongRow(const SongRecord& s, int64_t file_id, int64_t document, RowWriter& w) {
+void WriteSongFields(const SongRecord& s, RowWriter& w) {
   w.Optional(s.num_songs);
   w.Text(s.artist_id);
   w.Optional(s.artist_latitude);
@@ -53,6 +57,10 @@ Status WriteSongRow(const SongRecord& s, int64_t file_id, int64_t document, RowW
   w.Optional(s.title);
   w.Optional(s.duration);
   w.Optional(s.year);
+}
+
+Status WriteSongRow(const SongRecord& s, int64_t file_id, int64_t document, RowWriter& w) {
+  WriteSongFields(s, w);
   w.Integer(file_id);
   w.Integer(document);
   return w.EndRow();

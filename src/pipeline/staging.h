@@ -15,6 +15,9 @@ const std::vector<std::string>& StagingSongColumns();
 // Each staged row carries its provenance: the ledger's file id, and the line (events) or the
 // document index (songs) in that file.
 Status WriteEventRow(const EventRecord& e, int64_t file_id, int64_t line, RowWriter& w);
+// The record's own values, in the staging columns' order, without provenance or EndRow.
+void WriteEventFields(const EventRecord& e, RowWriter& w);
 Status WriteSongRow(const SongRecord& s, int64_t file_id, int64_t document, RowWriter& w);
+void WriteSongFields(const SongRecord& s, RowWriter& w);
 
 }  // namespace sparkify

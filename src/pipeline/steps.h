@@ -2,6 +2,9 @@
 // (plan.cpp, --dry-run), so the plan shows what the run does.
 #pragma once
 
+#include "sparkify/engine.h"
+#include "sparkify/status.h"
+
 namespace sparkify {
 
 // sql/<dialect>/transform_*.sql, in the order a run executes them.
@@ -21,6 +24,13 @@ inline constexpr const char* kDirectCatalogSteps[] = {"transform_songs", "transf
                                                       "rematch_songplays"};
 inline constexpr const char* kDirectLoadPhase = "direct_songplays_time";
 inline constexpr const char* kDirectUsersPhase = "direct_users";
+
+// --direct needs an engine that loads the star rows itself (SQLite).
+inline Status CheckDirectSupported(const EngineTraits& traits, bool direct) {
+  if (!direct || traits.loads_star_directly) return Status::Ok();
+  return Status::InvalidArgument("--direct: the " + traits.name +
+                                 " engine stages the events; --direct is for sqlite");
+}
 
 // The tables whose row counts the load report gives.
 inline constexpr const char* kReportedTables[] = {"staging_events", "staging_songs", "songplays",
