@@ -7,7 +7,6 @@ DATABASE ?= sparkify.db
 SAMPLE ?= sample
 
 FUZZ_SECONDS ?= 30
-SHARED ?= ../shared
 
 .PHONY: run test test-sanitize fuzz build bootstrap bench clean sample format
 
@@ -40,13 +39,12 @@ test-sanitize: bootstrap
 	@cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS)
 
 # Fuzzes both record decoders (libFuzzer, clang, ASan + UBSan) for FUZZ_SECONDS, seeded with the
-# sample data when it is beside the checkout. Crashes are written to build-fuzz/.
+# sample data in tests/data. Crashes are written to build-fuzz/.
 fuzz: bootstrap
 	@CXX=clang++ cmake -S fuzz -B $(BUILD)-fuzz -G Ninja >/dev/null
 	@ninja -C $(BUILD)-fuzz -j $(JOBS)
 	@mkdir -p $(BUILD)-fuzz/corpus
-	@if [ -d $(SHARED)/sample-data ]; then \
-	  find $(SHARED)/sample-data -name '*.json' | head -40 | xargs -I{} cp {} $(BUILD)-fuzz/corpus/; fi
+	@find tests/data/sample-data -name '*.json' | head -40 | xargs -I{} cp {} $(BUILD)-fuzz/corpus/
 	@cd $(BUILD)-fuzz && if ./decoder_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
 	    -print_final_stats=1 corpus >fuzz.log 2>&1; then tail -n 3 fuzz.log; \
 	  else tail -n 40 fuzz.log; echo "fuzz: decoder_fuzz found a crash (see $(BUILD)-fuzz)"; exit 1; fi

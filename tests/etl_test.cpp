@@ -19,7 +19,7 @@ std::string SampleArgs(const std::filesystem::path& db) {
          " --log-data " + (SampleDir() / "log_data").string();
 }
 
-// The figures the issue fixes for ../shared/sample-data.
+// The figures the issue fixes for tests/data/sample-data.
 void ExpectSampleWarehouse(const std::filesystem::path& db) {
   const std::map<std::string, int64_t> expected = {{"staging_events", 8056},
                                                    {"staging_songs", 71},

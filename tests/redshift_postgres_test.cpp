@@ -272,9 +272,9 @@ class EmulatedCopy final : public ServerStaging {
     SPARKIFY_RETURN_IF_ERROR(w.Finish());
 
     if (!rejected.empty()) {
-      auto quarantine =
-          engine_.OpenWriter("load_errors", {"run_id", "file_id", "source", "path", "line",
-                                             "document", "byte_offset", "field", "reason", "raw"});
+      auto quarantine = engine_.OpenWriter(
+          "load_errors", {"run_id", "file_id", "source", "path", "line", "document", "byte_offset",
+                          "field", "reason", "raw_text"});
       if (!quarantine.ok()) return quarantine.status();
       RowWriter& q = **quarantine;
       for (size_t i = 0; i < rejected.size(); ++i) {
@@ -423,7 +423,7 @@ void ExpectSameWarehouse(const std::string& expected, const std::string& actual)
       "FROM staging_events",
       "SELECT num_songs, artist_id, artist_latitude, artist_longitude, artist_location, "
       "artist_name, song_id, title, duration, year FROM staging_songs",
-      "SELECT source, path, line, field, reason, raw FROM load_errors",
+      "SELECT source, path, line, field, reason, raw_text FROM load_errors",
       "SELECT source, path, size, mtime_ns, checksum FROM load_files",
   };
   for (const char* sql : queries) {

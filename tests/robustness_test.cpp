@@ -75,7 +75,7 @@ TEST(Robustness, DirtyCorpusIsAccountedForExactly) {
   EXPECT_EQ(SqliteInt(d.db, "SELECT COUNT(*) FROM load_errors WHERE source = 'songs'"), 2);
   // The type error, as a person reads it.
   auto row = SqliteRows(d.db,
-                        "SELECT line, field, reason, raw FROM load_errors "
+                        "SELECT line, field, reason, raw_text FROM load_errors "
                         "WHERE path LIKE '%errors.json' AND field = 'ts'");
   ASSERT_EQ(row.size(), 1u);
   EXPECT_EQ(row[0],

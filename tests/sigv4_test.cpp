@@ -1,5 +1,5 @@
 // SigV4 signer: the AWS SigV4 test suite (one test per case, named after it) and the worked
-// Amazon S3 examples, compared byte for byte. See ../shared/aws-sigv4-testsuite/PROVENANCE.md.
+// Amazon S3 examples, compared byte for byte. See tests/data/aws-sigv4-testsuite/PROVENANCE.md.
 #include <gtest/gtest.h>
 
 #include <ctime>
@@ -22,7 +22,7 @@ const sigv4::Credentials kSuiteCredentials{"AKIDEXAMPLE",
 const sigv4::Credentials kS3Credentials{"AKIAIOSFODNN7EXAMPLE",
                                         "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", ""};
 
-fs::path SuiteDir() { return sparkify::testing::SharedDir() / "aws-sigv4-testsuite"; }
+fs::path SuiteDir() { return sparkify::testing::FixturesDir() / "aws-sigv4-testsuite"; }
 
 int HexValue(char c) {
   if (c >= '0' && c <= '9') return c - '0';

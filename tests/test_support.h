@@ -17,8 +17,9 @@
 
 namespace sparkify::testing {
 
-inline std::filesystem::path SharedDir() { return SPARKIFY_SHARED_DIR; }
-inline std::filesystem::path SampleDir() { return SharedDir() / "sample-data"; }
+// The fixtures committed under tests/data (provenance in tests/data/README.md).
+inline std::filesystem::path FixturesDir() { return SPARKIFY_FIXTURES_DIR; }
+inline std::filesystem::path SampleDir() { return FixturesDir() / "sample-data"; }
 
 // A fresh folder under the system's temp dir, removed with its contents at scope exit.
 class TempDir {

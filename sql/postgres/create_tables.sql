@@ -37,7 +37,7 @@ CREATE TABLE IF NOT EXISTS load_errors (
   byte_offset BIGINT,
   field       TEXT,
   reason      TEXT NOT NULL,
-  raw         TEXT            -- the record's text, cut at 4096 bytes
+  raw_text    TEXT            -- the record's text, cut at 4096 bytes
 );
 
 CREATE TABLE IF NOT EXISTS staging_events (

@@ -62,7 +62,7 @@ CREATE TABLE IF NOT EXISTS load_errors (
   byte_offset BIGINT,
   field       VARCHAR(256),
   reason      VARCHAR(65535) NOT NULL,
-  raw         VARCHAR(65535)  -- the record's text, cut at 4096 bytes
+  raw_text    VARCHAR(65535)  -- the record's text, cut at 4096 bytes
 ) DISTSTYLE ALL SORTKEY (file_id);
 
 CREATE TABLE IF NOT EXISTS staging_events (

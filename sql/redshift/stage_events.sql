@@ -4,7 +4,7 @@
 -- here, as the decoders check it on the other engines: a ts outside 1970-01-01 .. 9999-12-31, or a
 -- registration with a fraction, quarantines the record (its file unknown: the manifest stands in).
 INSERT INTO load_errors (run_id, file_id, source, path, line, document, byte_offset, field, reason,
-                         raw)
+                         raw_text)
 SELECT {{run_id}}, {{file_id}}, 'logs', {{manifest}}, NULL, NULL, NULL,
        CASE WHEN ts < 0 OR ts > 253402300799999 THEN 'ts' ELSE 'registration' END,
        CASE WHEN ts < 0 OR ts > 253402300799999

@@ -36,7 +36,7 @@ CREATE TABLE IF NOT EXISTS load_errors (
   byte_offset INTEGER,
   field       TEXT,
   reason      TEXT NOT NULL,
-  raw         TEXT            -- the record's text, cut at 4096 bytes
+  raw_text    TEXT            -- the record's text, cut at 4096 bytes
 );
 
 CREATE TABLE IF NOT EXISTS staging_events (

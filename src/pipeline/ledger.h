@@ -14,7 +14,7 @@ inline const std::vector<std::string> kLedgerColumns = {
 
 inline const std::vector<std::string> kQuarantineColumns = {
     "run_id",   "file_id",     "source", "path",   "line",
-    "document", "byte_offset", "field",  "reason", "raw"};
+    "document", "byte_offset", "field",  "reason", "raw_text"};
 
 // A load_files row: what decides whether a listed file is unchanged, touched or changed.
 struct LedgerEntry {

@@ -74,7 +74,7 @@ CREATE TABLE IF NOT EXISTS load_errors (
   byte_offset BIGINT,
   field       VARCHAR(256),
   reason      VARCHAR(65535) NOT NULL,
-  raw         VARCHAR(65535)  -- the record's text, cut at 4096 bytes
+  raw_text    VARCHAR(65535)  -- the record's text, cut at 4096 bytes
 ) DISTSTYLE ALL SORTKEY (file_id);
 
 CREATE TABLE IF NOT EXISTS staging_events (
@@ -365,7 +365,7 @@ SELECT COUNT(*) FROM load_events;
 -- here, as the decoders check it on the other engines: a ts outside 1970-01-01 .. 9999-12-31, or a
 -- registration with a fraction, quarantines the record (its file unknown: the manifest stands in).
 INSERT INTO load_errors (run_id, file_id, source, path, line, document, byte_offset, field, reason,
-                         raw)
+                         raw_text)
 SELECT {{run_id}}, {{first_file_id}} + 1, 'logs', 's3://stage-bucket/team/sparkify/run-{{run_id}}-20181201T063000Z/logs.manifest', NULL, NULL, NULL,
        CASE WHEN ts < 0 OR ts > 253402300799999 THEN 'ts' ELSE 'registration' END,
        CASE WHEN ts < 0 OR ts > 253402300799999

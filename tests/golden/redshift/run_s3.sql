@@ -202,7 +202,7 @@ SELECT TRIM(filename) AS filename, line_number, TRIM(colname) AS colname,
 FROM stl_load_errors
 WHERE query = PG_LAST_COPY_ID()
 ORDER BY filename, line_number;
-INSERT INTO "load_errors" ("run_id", "file_id", "source", "path", "line", "document", "byte_offset", "field", "reason", "raw") VALUES
+INSERT INTO "load_errors" ("run_id", "file_id", "source", "path", "line", "document", "byte_offset", "field", "reason", "raw_text") VALUES
 (1, 2, 'logs', 's3://sparkify-data/log_data/2018/11/2018-11-02-events.json', 3, NULL, NULL, 'ts', 'Invalid digit, Value ''y'', Pos 0, Type: Long', '{"ts":"yesterday","sessionId":1}');
 SELECT COUNT(*) FROM load_events;
 -- The rows a COPY batch loaded into load_events become staging_events rows of batch
@@ -211,7 +211,7 @@ SELECT COUNT(*) FROM load_events;
 -- here, as the decoders check it on the other engines: a ts outside 1970-01-01 .. 9999-12-31, or a
 -- registration with a fraction, quarantines the record (its file unknown: the manifest stands in).
 INSERT INTO load_errors (run_id, file_id, source, path, line, document, byte_offset, field, reason,
-                         raw)
+                         raw_text)
 SELECT 1, 2, 'logs', 's3://sparkify-staging/runs/run-1-<time>/logs.manifest', NULL, NULL, NULL,
        CASE WHEN ts < 0 OR ts > 253402300799999 THEN 'ts' ELSE 'registration' END,
        CASE WHEN ts < 0 OR ts > 253402300799999
