@@ -28,6 +28,14 @@ class TextWriter final : public RowWriter {
   std::string out;
 };
 
+TEST(Result, BuiltFromAnOkStatusIsAnErrorNotAValue) {
+  Result<int> result = Status::Ok();
+  EXPECT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("OK status"), std::string::npos);
+  Result<int> failed = Status::IoError("x.json: gone");
+  EXPECT_EQ(failed.status().message(), "x.json: gone");
+}
+
 TEST(RowBatch, ReplaysEveryValueInOrder) {
   RowBatch batch;
   batch.Integer(-7);

@@ -57,8 +57,13 @@ class [[nodiscard]] Status {
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}         // NOLINT: implicit by design
-  Result(Status status) : state_(std::move(status)) {}  // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}  // NOLINT: implicit by design
+  // A Result holds a value or an error: built from an OK Status (a caller's slip), it holds an
+  // error that says so, rather than claiming a value it does not have.
+  Result(Status status)  // NOLINT: implicit by design
+      : state_(status.ok() ? Status::Error(StatusCode::kEngineError,
+                                           "internal error: a result was built from an OK status")
+                           : std::move(status)) {}
 
   bool ok() const { return std::holds_alternative<T>(state_); }
   const Status& status() const {
