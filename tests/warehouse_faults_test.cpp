@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <string>
 
+#include "sparkify/config.h"
 #include "test_support.h"
 
 namespace sparkify {
@@ -121,6 +122,56 @@ TEST(SqliteFaults, LockTimeoutZeroFailsBusyAtOnce) {
   sqlite3_close(holder);
   EXPECT_EQ(busy.exit_code, 3) << busy.err;
   ExpectOneLine(busy, {db.string() + ": ", "another sparkify run holds the warehouse"});
+}
+
+// A bad schema is blamed on the setting it came from; a name PostgreSQL would cut is refused.
+TEST(SchemaSetting, ErrorsNameTheFlagTheVariableOrTheKeyItCameFrom) {
+  TempDir dir;
+  const fs::path cfg = dir / "dwh.cfg";
+  testing::WriteFile(cfg, "[WAREHOUSE]\nSCHEMA=from_file\n");
+  const auto env = [](std::optional<std::string> schema) -> GetEnv {
+    return [schema](const std::string& name) -> std::optional<std::string> {
+      return name == "SPARKIFY_SCHEMA" ? schema : std::nullopt;
+    };
+  };
+  auto load = [&](std::optional<std::string> flag, std::optional<std::string> variable) {
+    ConfigOverrides overrides;
+    overrides.config_file = cfg.string();
+    overrides.schema = std::move(flag);
+    return LoadConfig(overrides, env(std::move(variable)));
+  };
+  auto flag = load("bad-name", std::nullopt);
+  ASSERT_FALSE(flag.ok());
+  EXPECT_EQ(flag.status().message(),
+            "--schema: invalid value 'bad-name' (expected letters, digits and _)");
+  auto variable = load(std::nullopt, "bad-name");
+  ASSERT_FALSE(variable.ok());
+  EXPECT_EQ(variable.status().message(),
+            "SPARKIFY_SCHEMA: invalid value 'bad-name' (expected letters, digits and _)");
+  testing::WriteFile(cfg, "[WAREHOUSE]\nSCHEMA=bad-name\n");
+  auto file = load(std::nullopt, std::nullopt);
+  ASSERT_FALSE(file.ok());
+  EXPECT_EQ(file.status().message(), cfg.string() +
+                                         ": [WAREHOUSE] SCHEMA: invalid value 'bad-name' "
+                                         "(expected letters, digits and _)");
+  auto fine = load("good_name", std::nullopt);  // the flag wins over the file's bad value
+  ASSERT_TRUE(fine.ok()) << fine.status().message();
+  EXPECT_EQ(fine->schema, "good_name");
+
+  const std::string longest(63, 's'), longer(74, 's');
+  EXPECT_TRUE(load(longest, std::nullopt).ok());
+  auto cut = load(longer, std::nullopt);
+  ASSERT_FALSE(cut.ok());
+  EXPECT_EQ(cut.status().message(), "--schema: invalid value '" + longer +
+                                        "' (74 characters; a schema name has at most 63)");
+  // Through the binary: exit code 2, before connecting to anything.
+  const CommandResult run = RunSparkify(
+      "etl --engine postgres --database "
+      "postgresql://nobody@203.0.113.1:1/x --schema " +
+      longer + SampleSources());
+  EXPECT_EQ(run.exit_code, 2);
+  EXPECT_EQ(run.err, "sparkify: error: --schema: invalid value '" + longer +
+                         "' (74 characters; a schema name has at most 63)\n");
 }
 
 }  // namespace
