@@ -4,7 +4,9 @@
 // One thread accepts; each connection gets a thread that reads one request, asks the policy
 // what to do with it (given its request line and how many times that line has been seen), and
 // then answers 503 SlowDown or 500 InternalError with an S3 XML error body, drops the connection
-// without answering, forwards it but cuts the response body in half, or forwards it untouched.
+// without answering, forwards it but cuts the response body in half, forwards it with the body
+// cut after its third </Contents> and a Content-Length that matches (a listing cut short that
+// HTTP cannot tell), or forwards it untouched.
 // Deciding by request line and attempt makes the faults deterministic whatever the order of
 // parallel requests. The destructor stops accepting and joins every thread.
 #pragma once
@@ -29,7 +31,7 @@ namespace sparkify::testing {
 
 class FaultProxy {
  public:
-  enum class Fault { kNone, kSlowDown503, kInternalError500, kDrop, kTruncate };
+  enum class Fault { kNone, kSlowDown503, kInternalError500, kDrop, kTruncate, kCutListing };
   using Policy = std::function<Fault(const std::string& request_line, int attempt)>;
 
   FaultProxy(int upstream_port, Policy policy)
@@ -162,6 +164,33 @@ class FaultProxy {
     return response;
   }
 
+  // The response with its body ending right after the third </Contents>, Content-Length fixed.
+  static std::string CutAfterThirdObject(const std::string& response) {
+    const size_t head_end = response.find("\r\n\r\n");
+    if (head_end == std::string::npos) return response;
+    std::string head = response.substr(0, head_end);
+    std::string body = response.substr(head_end + 4);
+    size_t cut = 0;
+    for (int i = 0; i < 3 && cut != std::string::npos; ++i) {
+      cut = body.find("</Contents>", cut);
+      if (cut != std::string::npos) cut += 11;
+    }
+    if (cut == std::string::npos) return response;
+    body.resize(cut);
+    std::string fixed;
+    for (size_t pos = 0; pos <= head.size();) {
+      size_t eol = head.find("\r\n", pos);
+      if (eol == std::string::npos) eol = head.size();
+      const std::string line = head.substr(pos, eol - pos);
+      fixed += strncasecmp(line.c_str(), "content-length:", 15) == 0
+                   ? "Content-Length: " + std::to_string(body.size())
+                   : line;
+      fixed += "\r\n";
+      pos = eol + 2;
+    }
+    return fixed + "\r\n" + body;
+  }
+
   void Handle(int client) {
     SetTimeout(client);
     std::string request;
@@ -196,6 +225,9 @@ class FaultProxy {
         response.resize(body > 1 ? head_end + 4 + body / 2 : 0);  // no body: drop instead
         break;
       }
+      case Fault::kCutListing:
+        response = CutAfterThirdObject(Forward(request));
+        break;
       case Fault::kNone:
         response = Forward(request);
         break;

@@ -258,8 +258,8 @@ TEST(DryRun, EveryEnginePrintsThePlanWithoutConnecting) {
   ASSERT_EQ(sqlite.exit_code, 0) << sqlite.err;
   EXPECT_FALSE(fs::exists(db));
   EXPECT_NE(sqlite.out.find("plan of one run on engine sqlite"), std::string::npos);
-  EXPECT_NE(sqlite.out.find("-- logs: " + (SampleDir() / "log_data").string() +
-                            ": 1 file(s) (29 more outside --since/--until, not shown)"),
+  EXPECT_NE(sqlite.out.find("-- logs: \"" + (SampleDir() / "log_data").string() +
+                            "\": 1 file(s) (29 more outside --since/--until, not shown)"),
             std::string::npos)
       << sqlite.out;
   EXPECT_NE(sqlite.out.find("BEGIN IMMEDIATE;"), std::string::npos);
@@ -272,8 +272,9 @@ TEST(DryRun, EveryEnginePrintsThePlanWithoutConnecting) {
                   "@203.0.113.1:1/nowhere'" + SampleArgs());
   ASSERT_EQ(postgres.exit_code, 0) << postgres.err;
   EXPECT_NE(postgres.out.find("plan of one run on engine postgres"), std::string::npos);
-  EXPECT_NE(postgres.out.find("-- songs: " + (SampleDir() / "song_data").string() + ": 71 file(s)"),
-            std::string::npos);
+  EXPECT_NE(
+      postgres.out.find("-- songs: \"" + (SampleDir() / "song_data").string() + "\": 71 file(s)"),
+      std::string::npos);
   EXPECT_EQ((postgres.out + postgres.err).find(secret), std::string::npos);
 
   // Redshift, configured by dwh.cfg: COPY statements with their manifests; no password or AWS

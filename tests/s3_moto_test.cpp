@@ -190,7 +190,7 @@ std::string RunEnv(const std::string& endpoint, const fs::path& home,
   return "env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_ENDPOINT_URL_S3 -u AWS_DEFAULT_REGION "
          "-u AWS_SHARED_CREDENTIALS_FILE AWS_ENDPOINT_URL=" +
          endpoint + " AWS_REGION=us-west-2 AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY='" +
-         secret + "' HOME=" + home.string();
+         secret + "' HOME=" + home.string() + " SPARKIFY_TEST_S3_BACKOFF_MS=20";
 }
 
 std::string RunArgs(const fs::path& db) {
@@ -414,7 +414,7 @@ TEST(S3MotoAuth, SignaturesAreAcceptedAndAWrongSecretIsA403WithoutSecrets) {
   const auto run = testing::RunSparkify(
       RunArgs(dir / "w.db"), RunEnv(moto->endpoint(), dir.path()) + " AWS_SESSION_TOKEN=" + kToken);
   EXPECT_EQ(run.exit_code, 2) << run.err;
-  EXPECT_NE(run.err.find("sparkify: error: s3://sparkify-test/song_data: HTTP 403"),
+  EXPECT_NE(run.err.find("sparkify: error: s3://sparkify-test/song_data/: HTTP 403"),
             std::string::npos)
       << run.err;
   EXPECT_EQ(std::count(run.err.begin(), run.err.end(), '\n'), 1) << run.err;
@@ -486,8 +486,8 @@ TEST(S3Faults, AFailingServiceEndsTheRunAfterBoundedAttempts) {
       testing::RunSparkify(RunArgs(dir / "w.db"), RunEnv(proxy.endpoint(), dir.path()));
   EXPECT_EQ(run.exit_code, 1) << run.err;
   EXPECT_EQ(proxy.requests(), 5);  // RetryPolicy::max_attempts, the first try included
-  EXPECT_NE(run.err.find("s3://sparkify-test/song_data: GET failed after 5 attempts: HTTP 503 "
-                         "SlowDown (bucket sparkify-test, prefix song_data, region us-west-2)"),
+  EXPECT_NE(run.err.find("s3://sparkify-test/song_data/: GET failed after 5 attempts: HTTP 503 "
+                         "SlowDown (bucket sparkify-test, prefix song_data/, region us-west-2)"),
             std::string::npos)
       << run.err;
   ExpectNoSecrets(run.err);

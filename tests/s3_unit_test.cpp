@@ -72,6 +72,21 @@ TEST(S3Xml, LastPageAndEmptyListing) {
                    .ok());  // truncated without a token would loop forever
 }
 
+TEST(S3Xml, APageCutAfterAnObjectIsIncompleteNotShorter) {
+  const std::string whole =
+      "<ListBucketResult><Contents><Key>a.json</Key><Size>1</Size></Contents>"
+      "<Contents><Key>b.json</Key><Size>2</Size></Contents>"
+      "<IsTruncated>false</IsTruncated></ListBucketResult>\n";
+  EXPECT_TRUE(ListObjectsV2Complete(whole));
+  ASSERT_TRUE(ParseListObjectsV2(whole).ok());
+  const std::string cut = whole.substr(0, whole.find("</Contents>") + 11);
+  EXPECT_FALSE(ListObjectsV2Complete(cut));
+  auto page = ParseListObjectsV2(cut);
+  ASSERT_FALSE(page.ok());
+  EXPECT_EQ(page.status().message(), kListingCutShort);
+  EXPECT_FALSE(ListObjectsV2Complete(whole.substr(0, whole.size() - 3)));  // "</ListBucketRes"
+}
+
 TEST(S3Xml, ParsesErrorBodies) {
   const S3Error e = ParseS3Error(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>PermanentRedirect</Code><Message>"
@@ -230,6 +245,26 @@ TEST(Backoff, FullJitterWithinTheCappedExponentialCeiling) {
   }
   EXPECT_EQ(BackoffDelay(policy, 1, 100).count(), 100);
   EXPECT_EQ(BackoffDelay(policy, 1, 101).count(), 0);
+}
+
+// The default schedule is the AWS SDKs' standard retry mode: the ceiling doubles from 1 s and
+// is capped at 20 s; five attempts wait at most 1 + 2 + 4 + 8 = 15 s in all.
+TEST(Backoff, TheDefaultPolicyIsTheAwsStandardSchedule) {
+  const RetryPolicy policy;
+  EXPECT_EQ(policy.max_attempts, 5);
+  const int64_t ceilings[] = {1000, 2000, 4000, 8000, 16000, 20000, 20000};
+  for (int retry = 1; retry <= 7; ++retry) {
+    EXPECT_EQ(BackoffCeiling(policy, retry).count(), ceilings[retry - 1]) << retry;
+    EXPECT_EQ(BackoffDelay(policy, retry, static_cast<uint64_t>(ceilings[retry - 1])).count(),
+              ceilings[retry - 1]);
+    EXPECT_EQ(BackoffDelay(policy, retry, static_cast<uint64_t>(ceilings[retry - 1]) + 1).count(),
+              0);
+  }
+  EXPECT_EQ(BackoffCeiling(policy, 60).count(), 20000);  // no overflow far out
+  EXPECT_EQ(MaxTotalBackoff(policy).count(), 15000);
+  EXPECT_EQ(MaxTotalBackoff(RetryPolicy{1, policy.base_delay, policy.max_delay}).count(), 0);
+  EXPECT_EQ(MaxTotalBackoff(RetryPolicy{8, policy.base_delay, policy.max_delay}).count(),
+            1000 + 2000 + 4000 + 8000 + 16000 + 20000 + 20000);
 }
 
 TEST(Redact, RemovesSecretAndTokenWherever) {

@@ -53,6 +53,9 @@ struct SourceCounts {
   int64_t files_skipped = 0;       // already in the ledger with the same contents
   int64_t files_replaced = 0;      // changed since loaded: their previous version was taken back
   int64_t files_out_of_range = 0;  // log files outside --since/--until
+  // Listed entries that are not files to read (dangling links, FIFOs, link loops): each one is
+  // also a line of LoadReport::warnings.
+  int64_t entries_skipped = 0;
   int64_t bytes = 0;
   int64_t read = 0;
   int64_t loaded = 0;
@@ -71,6 +74,7 @@ struct LoadReport {
   std::vector<std::pair<std::string, double>> phase_seconds;
   double total_seconds = 0;
   std::vector<std::string> first_errors;  // a few quarantine reasons, for the summary
+  std::vector<std::string> warnings;      // what the run passed over, one line each
 };
 
 Result<LoadReport> RunEtl(Engine& engine, const EtlOptions& options);

@@ -64,6 +64,7 @@ Status RunEtlCommand(const EtlCommandOptions& options) {
   if (!engine.ok()) return engine.status();
   auto report = RunEtl(**engine, etl);
   if (!report.ok()) return report.status();
+  for (const auto& w : report->warnings) std::fprintf(stderr, "sparkify: warning: %s\n", w.c_str());
   if (!options.quiet) std::fputs(FormatReportText(*report).c_str(), stderr);
   if (options.json) std::printf("%s\n", FormatReportJson(*report).c_str());
   return Status::Ok();

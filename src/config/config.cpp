@@ -78,13 +78,24 @@ Status Validate(const Config& config, const std::string& origin) {
     return Status::InvalidArgument(origin + "[S3] STAGING: invalid value '" + config.staging_uri +
                                    "' (expected s3://bucket/prefix)");
   }
-  const auto& schema = config.schema;
+  return Status::Ok();
+}
+
+// `where` names the setting the schema came from: the flag, the variable or the file's key.
+Status ValidateSchema(const std::string& schema, const std::string& where) {
   if (schema.empty() ||
       !(std::isalpha(static_cast<unsigned char>(schema[0])) || schema[0] == '_') ||
       !std::all_of(schema.begin(), schema.end(),
                    [](unsigned char c) { return std::isalnum(c) || c == '_'; })) {
-    return Status::InvalidArgument(origin + "[WAREHOUSE] SCHEMA: invalid value '" + schema +
+    return Status::InvalidArgument(where + ": invalid value '" + schema +
                                    "' (expected letters, digits and _)");
+  }
+  // PostgreSQL (and Redshift) cut longer names to 63 bytes without a word (NAMEDATALEN - 1).
+  constexpr size_t kMaxNameBytes = 63;
+  if (schema.size() > kMaxNameBytes) {
+    return Status::InvalidArgument(where + ": invalid value '" + schema + "' (" +
+                                   std::to_string(schema.size()) +
+                                   " characters; a schema name has at most 63)");
   }
   return Status::Ok();
 }
@@ -125,18 +136,26 @@ Result<Config> LoadConfig(const ConfigOverrides& overrides, const GetEnv& env) {
       {"SPARKIFY_SCHEMA", &Config::schema},     {"SPARKIFY_SONG_DATA", &Config::song_data},
       {"SPARKIFY_LOG_DATA", &Config::log_data},
   };
+  std::string schema_from = (file.empty() ? "" : file + ": ") + "[WAREHOUSE] SCHEMA";
   for (const auto& [name, field] : kEnv) {
-    if (auto v = env(name); v && !v->empty()) config.*field = *v;
+    if (auto v = env(name); v && !v->empty()) {
+      config.*field = *v;
+      if (field == &Config::schema) schema_from = name;
+    }
   }
   if (overrides.engine) config.engine = *overrides.engine;
   if (overrides.database) config.database = *overrides.database;
-  if (overrides.schema) config.schema = *overrides.schema;
+  if (overrides.schema) {
+    config.schema = *overrides.schema;
+    schema_from = "--schema";
+  }
   if (overrides.song_data) config.song_data = *overrides.song_data;
   if (overrides.log_data) config.log_data = *overrides.log_data;
   if (overrides.staging_uri) config.staging_uri = *overrides.staging_uri;
   if (overrides.lock_timeout_seconds) config.lock_timeout_seconds = *overrides.lock_timeout_seconds;
 
   SPARKIFY_RETURN_IF_ERROR(Validate(config, file.empty() ? "" : file + ": "));
+  SPARKIFY_RETURN_IF_ERROR(ValidateSchema(config.schema, schema_from));
   return config;
 }
 

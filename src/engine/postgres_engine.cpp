@@ -822,6 +822,22 @@ Status PostgresEngine::Begin() {
 Status PostgresEngine::LockWarehouse() {
   // Waits at most lock_timeout: the session's own, else lock_wait_ms_ for this statement only.
   const bool own_timeout = session_->lock_timeout != "0";
+  if (!own_timeout && lock_wait_ms_ <= 0) {
+    // --lock-timeout 0 means "do not wait", as on SQLite; lock_timeout = 0 would mean "wait
+    // forever" to PostgreSQL, so the lock is only tried.
+    ResultHandle tried =
+        session_->Run(fmt::format("SELECT pg_try_advisory_xact_lock({})", LockKey(schema_)));
+    if (!Connection::Succeeded(tried.get())) {
+      return session_->Failure(tried.get(), "cannot lock the warehouse for the run");
+    }
+    if (PQntuples(tried.get()) == 1 && std::strcmp(PQgetvalue(tried.get(), 0, 0), "t") == 0) {
+      return Status::Ok();
+    }
+    return Status::Busy(session_->Scrub(
+        fmt::format("another sparkify run holds the warehouse (schema {} on {}); --lock-timeout 0 "
+                    "does not wait; try again later",
+                    schema_, session_->where)));
+  }
   std::string sql;
   if (!own_timeout) sql += fmt::format("SET LOCAL lock_timeout = '{}ms'; ", lock_wait_ms_);
   sql += fmt::format("SELECT pg_advisory_xact_lock({})", LockKey(schema_));

@@ -14,19 +14,30 @@ struct StatementFinalizer {
 using DatabaseHandle = std::unique_ptr<sqlite3, DatabaseCloser>;
 using StatementHandle = std::unique_ptr<sqlite3_stmt, StatementFinalizer>;
 
-Status SqliteError(sqlite3* db, const std::string& what) {
-  const int code = sqlite3_extended_errcode(db);
-  std::string message = what + ": " + sqlite3_errmsg(db);
-  if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED) {
+// Every message names the warehouse file: "attempt to write a readonly database" alone does not
+// say which one.
+Status SqliteError(sqlite3* db, const std::string& path, const std::string& what) {
+  const int code = sqlite3_extended_errcode(db) & 0xff;
+  std::string message = path + ": " + what + ": " + sqlite3_errmsg(db);
+  if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
     return Status::Busy(message + " (another sparkify run holds the warehouse; try again later)");
+  }
+  if (code == SQLITE_FULL) {
+    message +=
+        " (no room left for the warehouse file or its rollback journal; free some space "
+        "and run again)";
+  } else if (code == SQLITE_READONLY) {
+    message +=
+        " (the warehouse file, or its folder where the rollback journal goes, is not "
+        "writable)";
   }
   return Status::EngineError(message);
 }
 
 class SqliteWriter final : public RowWriter {
  public:
-  SqliteWriter(sqlite3* db, StatementHandle stmt, std::string table)
-      : db_(db), stmt_(std::move(stmt)), table_(std::move(table)) {}
+  SqliteWriter(sqlite3* db, const std::string& path, StatementHandle stmt, std::string table)
+      : db_(db), path_(path), stmt_(std::move(stmt)), table_(std::move(table)) {}
 
   void Null() override { sqlite3_bind_null(stmt_.get(), ++column_); }
   void Integer(int64_t v) override { sqlite3_bind_int64(stmt_.get(), ++column_, v); }
@@ -39,7 +50,7 @@ class SqliteWriter final : public RowWriter {
     column_ = 0;
     const int rc = sqlite3_step(stmt_.get());
     sqlite3_reset(stmt_.get());
-    if (rc != SQLITE_DONE) return SqliteError(db_, "insert into " + table_);
+    if (rc != SQLITE_DONE) return SqliteError(db_, path_, "insert into " + table_);
     return Status::Ok();
   }
   Status Finish() override {
@@ -49,6 +60,7 @@ class SqliteWriter final : public RowWriter {
 
  private:
   sqlite3* db_;
+  const std::string& path_;  // the engine's, which outlives its writers
   StatementHandle stmt_;
   std::string table_;
   int column_ = 0;
@@ -56,7 +68,8 @@ class SqliteWriter final : public RowWriter {
 
 class SqliteEngine final : public Engine {
  public:
-  explicit SqliteEngine(DatabaseHandle db) : db_(std::move(db)), traits_(SqliteTraits()) {}
+  SqliteEngine(DatabaseHandle db, std::string path)
+      : db_(std::move(db)), path_(std::move(path)), traits_(SqliteTraits()) {}
   ~SqliteEngine() override {
     if (in_transaction_) sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr);
   }
@@ -68,7 +81,7 @@ class SqliteEngine final : public Engine {
     char* error = nullptr;
     if (sqlite3_exec(db_.get(), text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
       sqlite3_free(error);  // the same text as sqlite3_errmsg
-      return SqliteError(db_.get(), "SQLite statement failed");
+      return SqliteError(db_.get(), path_, "SQLite statement failed");
     }
     return Status::Ok();
   }
@@ -77,7 +90,7 @@ class SqliteEngine final : public Engine {
     sqlite3_stmt* raw = nullptr;
     if (sqlite3_prepare_v2(db_.get(), sql.data(), static_cast<int>(sql.size()), &raw, nullptr) !=
         SQLITE_OK) {
-      return SqliteError(db_.get(), "SQLite query failed");
+      return SqliteError(db_.get(), path_, "SQLite query failed");
     }
     StatementHandle stmt(raw);
     QueryResult result;
@@ -98,20 +111,20 @@ class SqliteEngine final : public Engine {
         }
       }
     }
-    if (rc != SQLITE_DONE) return SqliteError(db_.get(), "SQLite query failed");
+    if (rc != SQLITE_DONE) return SqliteError(db_.get(), path_, "SQLite query failed");
     return result;
   }
 
   Status Begin() override {
     if (sqlite3_exec(db_.get(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
-      return SqliteError(db_.get(), "cannot start the run");
+      return SqliteError(db_.get(), path_, "cannot start the run");
     }
     in_transaction_ = true;
     return Status::Ok();
   }
   Status Commit() override {
     if (sqlite3_exec(db_.get(), "COMMIT", nullptr, nullptr, nullptr) != SQLITE_OK) {
-      return SqliteError(db_.get(), "commit failed");
+      return SqliteError(db_.get(), path_, "commit failed");
     }
     in_transaction_ = false;
     return Status::Ok();
@@ -119,7 +132,7 @@ class SqliteEngine final : public Engine {
   Status Rollback() override {
     in_transaction_ = false;
     if (sqlite3_exec(db_.get(), "ROLLBACK", nullptr, nullptr, nullptr) != SQLITE_OK) {
-      return SqliteError(db_.get(), "rollback failed");
+      return SqliteError(db_.get(), path_, "rollback failed");
     }
     return Status::Ok();
   }
@@ -154,13 +167,14 @@ class SqliteEngine final : public Engine {
     sql += ") VALUES (" + params + ")" + std::string(on_conflict);
     sqlite3_stmt* raw = nullptr;
     if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
-      return SqliteError(db_.get(), "cannot prepare insert into " + std::string(table));
+      return SqliteError(db_.get(), path_, "cannot prepare insert into " + std::string(table));
     }
     return std::unique_ptr<RowWriter>(
-        std::make_unique<SqliteWriter>(db_.get(), StatementHandle(raw), std::string(table)));
+        std::make_unique<SqliteWriter>(db_.get(), path_, StatementHandle(raw), std::string(table)));
   }
 
   DatabaseHandle db_;
+  std::string path_;  // the warehouse file, named by every message
   EngineTraits traits_;
   bool in_transaction_ = false;
 };
@@ -199,9 +213,9 @@ Result<std::unique_ptr<Engine>> OpenSqliteEngine(const SqliteOptions& options) {
       "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -" +
       std::to_string(options.cache_mib * 1024) + ";";
   if (sqlite3_exec(db.get(), pragmas.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return SqliteError(db.get(), options.path);
+    return SqliteError(db.get(), options.path, "cannot set up the connection");
   }
-  return std::unique_ptr<Engine>(std::make_unique<SqliteEngine>(std::move(db)));
+  return std::unique_ptr<Engine>(std::make_unique<SqliteEngine>(std::move(db), options.path));
 }
 
 }  // namespace sparkify

@@ -219,6 +219,16 @@ Status CheckErrorBudget(const ErrorBudget& budget, const LoadReport& report) {
       quarantined, read, limit, reasons));
 }
 
+// Counts and words the entries a source's listing passed over (dangling links, FIFOs, loops).
+void NoteSkipped(const char* name, const Source& source, SourceCounts& counts,
+                 std::vector<std::string>& warnings) {
+  for (const SkippedEntry& entry : source.Skipped()) {
+    ++counts.entries_skipped;
+    warnings.push_back(
+        fmt::format("{}: skipped {}: {}", name, QuotedPath(entry.path), entry.reason));
+  }
+}
+
 // What the steps of one run share.
 struct Run {
   Engine& engine;
@@ -344,6 +354,8 @@ Status RunInTransaction(Engine& engine, const EtlOptions& options, LoadReport& r
   }
   SPARKIFY_RETURN_IF_ERROR(options.direct ? LoadDirect(run, *sources) : LoadStaged(run, *sources));
   if (!engine.traits().enforces_unique_keys) SPARKIFY_RETURN_IF_ERROR(CheckUniqueKeys(engine));
+  NoteSkipped("songs", *sources->songs, report.songs, report.warnings);
+  NoteSkipped("logs", *sources->logs, report.logs, report.warnings);
   return CountTables(run, *songplays_before);
 }
 

@@ -31,6 +31,7 @@ Result<std::string> Named(const EngineTraits& traits, const char* name,
 struct Listed {
   std::vector<SourceFile> files;  // in the window
   size_t out_of_range = 0;
+  std::vector<SkippedEntry> skipped;  // not files to read (dangling links, FIFOs, loops)
 };
 
 Result<Listed> ListInWindow(Source& source, const std::optional<std::string>& since,
@@ -38,6 +39,7 @@ Result<Listed> ListInWindow(Source& source, const std::optional<std::string>& si
   auto files = source.List();
   if (!files.ok()) return files.status();
   Listed listed;
+  listed.skipped = source.Skipped();
   for (SourceFile& f : *files) {
     if (InDateWindow(f.path, since, until)) {
       listed.files.push_back(std::move(f));
@@ -49,14 +51,19 @@ Result<Listed> ListInWindow(Source& source, const std::optional<std::string>& si
 }
 
 std::string FileLines(const char* name, const std::string& location, const Listed& listed) {
-  std::string out = fmt::format("-- {}: {}: {} file(s)", name, location, listed.files.size());
+  // Paths are quoted: a file name may hold a newline, which would end the comment line.
+  std::string out =
+      fmt::format("-- {}: {}: {} file(s)", name, QuotedPath(location), listed.files.size());
   if (listed.out_of_range) {
     out += fmt::format(" ({} more outside --since/--until, not shown)", listed.out_of_range);
   }
   out += "\n";
   for (const SourceFile& f : listed.files) {
-    out += fmt::format("--   {}  {} bytes{}\n", f.path, f.size,
+    out += fmt::format("--   {}  {} bytes{}\n", QuotedPath(f.path), f.size,
                        f.etag.empty() ? "" : "  ETag " + f.etag);
+  }
+  for (const SkippedEntry& entry : listed.skipped) {
+    out += fmt::format("--   skipped {}: {}\n", QuotedPath(entry.path), entry.reason);
   }
   return out;
 }

@@ -10,10 +10,10 @@ namespace {
 std::string SourceJson(const SourceCounts& c, const std::string& extra) {
   return fmt::format(
       "{{\"files\": {}, \"files_skipped\": {}, \"files_replaced\": {}, "
-      "\"files_out_of_range\": {}, \"bytes\": {}, \"read\": {}, \"loaded\": {}, "
-      "\"filtered\": {}, \"quarantined\": {}{}}}",
-      c.files, c.files_skipped, c.files_replaced, c.files_out_of_range, c.bytes, c.read, c.loaded,
-      c.filtered, c.quarantined, extra);
+      "\"files_out_of_range\": {}, \"entries_skipped\": {}, \"bytes\": {}, \"read\": {}, "
+      "\"loaded\": {}, \"filtered\": {}, \"quarantined\": {}{}}}",
+      c.files, c.files_skipped, c.files_replaced, c.files_out_of_range, c.entries_skipped, c.bytes,
+      c.read, c.loaded, c.filtered, c.quarantined, extra);
 }
 
 std::string Thousands(int64_t n) {
@@ -37,13 +37,16 @@ std::string FormatReportJson(const LoadReport& r) {
     phases += fmt::format("{}{}: {:.3f}", phases.empty() ? "" : ", ", JsonString(name), seconds);
   }
   for (const auto& e : r.first_errors) errors += (errors.empty() ? "" : ", ") + JsonString(e);
+  std::string warnings;
+  for (const auto& w : r.warnings) warnings += (warnings.empty() ? "" : ", ") + JsonString(w);
   return fmt::format(
       "{{\"run_id\": {}, \"engine\": {}, \"sources\": {{\"songs\": {}, \"logs\": {}}}, "
       "\"songplays\": {{\"added\": {}, \"matched\": {}}}, \"tables\": {{{}}}, "
-      "\"seconds\": {{{}{}\"total\": {:.3f}}}, \"first_errors\": [{}]}}",
+      "\"seconds\": {{{}{}\"total\": {:.3f}}}, \"first_errors\": [{}], \"warnings\": [{}]}}",
       r.run_id, JsonString(r.engine), SourceJson(r.songs, ""),
       SourceJson(r.logs, fmt::format(", \"songplays\": {}", r.songplays_added)), r.songplays_added,
-      r.songplays_matched, tables, phases, phases.empty() ? "" : ", ", r.total_seconds, errors);
+      r.songplays_matched, tables, phases, phases.empty() ? "" : ", ", r.total_seconds, errors,
+      warnings);
 }
 
 std::string FormatReportText(const LoadReport& r) {
@@ -53,6 +56,9 @@ std::string FormatReportText(const LoadReport& r) {
     if (c.files_skipped) files += fmt::format(", {} unchanged skipped", Thousands(c.files_skipped));
     if (c.files_out_of_range) {
       files += fmt::format(", {} outside --since/--until", Thousands(c.files_out_of_range));
+    }
+    if (c.entries_skipped) {
+      files += fmt::format(", {} entries skipped (see the warnings)", Thousands(c.entries_skipped));
     }
     return fmt::format("  {}: {}; {} records read: {} loaded, {} filtered, {} quarantined\n", name,
                        files, Thousands(c.read), Thousands(c.loaded), Thousands(c.filtered),

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <random>
@@ -103,6 +104,8 @@ struct Call {
   std::string what;               // the subject of messages: s3://bucket/key
   const char* key_label = "key";  // how messages name `subject_key`
   std::string subject_key;        // the key (or listing prefix) messages name
+  // Optional: why a 2xx body is incomplete ("" when whole); an incomplete body is retried.
+  std::function<std::string(const std::string& body)> incomplete;
 };
 
 struct Response {
@@ -188,6 +191,12 @@ class S3Client::Impl {
     GlobalInit();
     if (!options_.clock) options_.clock = [] { return std::chrono::system_clock::now(); };
     if (options_.retry.max_attempts < 1) options_.retry.max_attempts = 1;
+    // Test-only: SPARKIFY_TEST_S3_BACKOFF_MS=N shortens every backoff to at most N ms, so the
+    // suite can run the sparkify binary through failing S3 endpoints without waiting seconds.
+    if (const char* ms = std::getenv("SPARKIFY_TEST_S3_BACKOFF_MS")) {
+      options_.retry.base_delay = options_.retry.max_delay =
+          std::chrono::milliseconds(std::strtol(ms, nullptr, 10));
+    }
   }
 
   Result<Response> Execute(const Call& call) {
@@ -199,12 +208,16 @@ class S3Client::Impl {
       const CURLcode code = PerformOnce(call, response);
       bool retryable = false;
       const bool transport_failure = code != CURLE_OK;
+      bool cut_short = false;
       if (code != CURLE_OK) {
         if (code == CURLE_ABORTED_BY_CALLBACK) return Status::IoError(call.what + ": cancelled");
         retryable = RetryableCurlCode(code);
         last_failure = curl_easy_strerror(code);
       } else if (response.status / 100 == 2) {
-        return response;
+        const std::string why = call.incomplete ? call.incomplete(response.body) : "";
+        if (why.empty()) return response;
+        retryable = cut_short = true;
+        last_failure = why;
       } else {
         const S3Error error = ParseS3Error(response.body);
         retryable = RetryableHttp(response.status, error.code);
@@ -214,9 +227,10 @@ class S3Client::Impl {
       }
       if (!retryable || attempt >= options_.retry.max_attempts) {
         const std::string hint =
-            transport_failure
-                ? "check the network and the endpoint (" + EndpointUrl(call) + ")"
-                : "S3 kept answering with server errors or throttling; try again later";
+            transport_failure ? "check the network and the endpoint (" + EndpointUrl(call) + ")"
+            : cut_short ? "the answers kept arriving cut short; check any proxy between here and " +
+                              EndpointUrl(call)
+                        : "S3 kept answering with server errors or throttling; try again later";
         return Status::IoError(
             Redact(fmt::format("{}: {} failed after {} attempt{}: {} ({}, region {}). Hint: {}",
                                call.what, call.method, attempt, attempt == 1 ? "" : "s",
@@ -417,6 +431,9 @@ Result<ListPage> S3Client::ListObjectsPage(const std::string& bucket, const std:
   call.what = "s3://" + bucket + "/" + prefix;
   call.key_label = "prefix";
   call.subject_key = prefix;  // a bucket-level request: the prefix travels in the query
+  call.incomplete = [](const std::string& body) {
+    return ListObjectsV2Complete(body) ? std::string() : std::string(kListingCutShort);
+  };
   auto response = impl_->Execute(call);
   if (!response.ok()) return response.status();
   auto page = ParseListObjectsV2(response->body);
@@ -531,14 +548,25 @@ Status ParseS3Uri(const std::string& uri, std::string& bucket, std::string& pref
   return Status::Ok();
 }
 
-std::chrono::milliseconds BackoffDelay(const RetryPolicy& policy, int retry, uint64_t random) {
+std::chrono::milliseconds BackoffCeiling(const RetryPolicy& policy, int retry) {
   const int shift = std::clamp(retry - 1, 0, 30);
   const int64_t base = policy.base_delay.count();
   const int64_t cap = policy.max_delay.count();
-  const int64_t ceiling = std::min<int64_t>(cap, base > (cap >> shift) ? cap : base << shift);
+  return std::chrono::milliseconds(
+      std::max<int64_t>(0, std::min<int64_t>(cap, base > (cap >> shift) ? cap : base << shift)));
+}
+
+std::chrono::milliseconds BackoffDelay(const RetryPolicy& policy, int retry, uint64_t random) {
+  const int64_t ceiling = BackoffCeiling(policy, retry).count();
   if (ceiling <= 0) return std::chrono::milliseconds(0);
   return std::chrono::milliseconds(
       static_cast<int64_t>(random % static_cast<uint64_t>(ceiling + 1)));
+}
+
+std::chrono::milliseconds MaxTotalBackoff(const RetryPolicy& policy) {
+  std::chrono::milliseconds total{0};
+  for (int retry = 1; retry < policy.max_attempts; ++retry) total += BackoffCeiling(policy, retry);
+  return total;
 }
 
 std::string Redact(std::string text, const sigv4::Credentials& credentials) {

@@ -55,8 +55,13 @@ class S3Source final : public Source {
   }
 
   Result<std::vector<SourceFile>> List() override {
+    // A prefix names a folder ("song_data" lists song_data/..., never song_data_backup/...), or
+    // one object when it is an input name and that object exists.
+    const bool may_be_object = !prefix_.empty() && prefix_.back() != '/' && IsInputName(prefix_);
+    const std::string folder = prefix_.empty() || prefix_.back() == '/' ? prefix_ : prefix_ + "/";
+    const std::string listed_prefix = may_be_object ? prefix_ : folder;
     auto objects =
-        client_->ListObjects(bucket_, prefix_, [&](const std::vector<ObjectInfo>& so_far) {
+        client_->ListObjects(bucket_, listed_prefix, [&](const std::vector<ObjectInfo>& so_far) {
           ShowProgress([&] {
             uint64_t bytes = 0;
             for (const ObjectInfo& o : so_far) bytes += o.size;
@@ -65,6 +70,29 @@ class S3Source final : public Source {
           });
         });
     if (!objects.ok()) return objects.status();
+    if (may_be_object) {
+      auto exact = std::find_if(objects->begin(), objects->end(),
+                                [&](const ObjectInfo& o) { return o.key == prefix_; });
+      if (exact != objects->end()) {
+        std::vector<ObjectInfo> one{std::move(*exact)};
+        objects->swap(one);
+      } else {
+        std::erase_if(*objects, [&](const ObjectInfo& o) { return o.key.rfind(folder, 0) != 0; });
+      }
+    }
+    // No object at all: the folder does not exist, an error as for a missing local folder (a
+    // folder with objects none of which is an input file lists 0 files, as an empty one does).
+    if (objects->empty() && may_be_object) {
+      return Status::InvalidArgument(
+          fmt::format("{}: no such object or folder: no object has the key '{}' or a key "
+                      "starting with '{}' (region {})",
+                      uri_, prefix_, folder, client_->region()));
+    }
+    if (objects->empty()) {
+      return Status::InvalidArgument(fmt::format(
+          "s3://{}/{}: no such folder: no object has a key starting with '{}' (region {})", bucket_,
+          folder, folder, client_->region()));
+    }
     std::vector<SourceFile> files;
     std::vector<ObjectInfo> kept;
     for (ObjectInfo& o : *objects) {

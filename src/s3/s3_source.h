@@ -1,9 +1,11 @@
 // MakeS3Source: a Source over the objects of s3://bucket/prefix.
 //
-// List() returns the objects whose keys start with the prefix (a plain key prefix, as Redshift's
-// COPY reads it, so "s3://b/song_data" also matches "song_data_old/...") and end in .json or
-// .json.gz (the local source's rule), sorted by key, each with path "s3://bucket/key", its size
-// and ETag.
+// List() returns the objects in the folder the prefix names (s3://b/song_data is the folder
+// song_data/: its keys start with "song_data/", so song_data_old/ is not in it; a prefix that is
+// an input file name and the key of an object names that one object) whose keys are input names
+// (the local source's rule), sorted by key, each with path "s3://bucket/key", its size and ETag.
+// A folder without any object is kInvalidArgument naming it, like a missing local folder; one
+// whose objects are none of them input files lists no files.
 //
 // Read() downloads in the background: from the first Read on, up to S3Options::connections
 // threads fetch (and gunzip) the objects that follow in listing order, at most prefetch_files

@@ -111,9 +111,22 @@ std::string XmlElementText(std::string_view xml, std::string_view name) {
   return XmlDecode(xml.substr(start, len));
 }
 
+bool ListObjectsV2Complete(std::string_view xml) {
+  while (!xml.empty() &&
+         (xml.back() == ' ' || xml.back() == '\t' || xml.back() == '\r' || xml.back() == '\n')) {
+    xml.remove_suffix(1);
+  }
+  constexpr std::string_view kEnd = "</ListBucketResult>";
+  return xml.size() >= kEnd.size() && xml.substr(xml.size() - kEnd.size()) == kEnd;
+}
+
 Result<ListPage> ParseListObjectsV2(std::string_view xml) {
   if (xml.find("<ListBucketResult") == std::string_view::npos) {
     return Status::IoError("unexpected ListObjectsV2 response (no <ListBucketResult>)");
+  }
+  // A page cut after some </Contents> parses as a shorter page: without its end it is not one.
+  if (!ListObjectsV2Complete(xml)) {
+    return Status::IoError(std::string(kListingCutShort));
   }
   ListPage page;
   size_t pos = 0, len = 0, end = 0;

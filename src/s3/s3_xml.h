@@ -40,6 +40,13 @@ std::string XmlDecode(std::string_view text);
 // The decoded text of the first <name>...</name> in `xml` ("" when absent; <name/> is empty).
 std::string XmlElementText(std::string_view xml, std::string_view name);
 
+// Whether `xml` ends with </ListBucketResult> (trailing whitespace allowed): a page that does not
+// was cut short on the way, however well-formed its first objects are.
+bool ListObjectsV2Complete(std::string_view xml);
+inline constexpr std::string_view kListingCutShort =
+    "incomplete ListObjectsV2 response (it ends before </ListBucketResult>)";
+
+// One page; an incomplete page (see ListObjectsV2Complete) is an error, never a shorter listing.
 Result<ListPage> ParseListObjectsV2(std::string_view xml);
 S3Error ParseS3Error(std::string_view xml);
 

@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <simdjson.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -31,45 +32,132 @@ class FileDescriptor {
   int fd_;
 };
 
-SourceFile Describe(const fs::path& path) {
+SourceFile Describe(const fs::path& path, const struct stat& st) {
   SourceFile file;
   file.path = path.string();
-  struct stat st {};
-  if (::stat(file.path.c_str(), &st) == 0) {
-    file.size = static_cast<uint64_t>(st.st_size);
-    file.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-  }
+  file.size = static_cast<uint64_t>(st.st_size);
+  file.mtime_ns = static_cast<int64_t>(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
   return file;
 }
+
+// The walk behind LocalSource::List(): regular files with input names, depth first. Directory
+// symbolic links are followed, except into a directory being walked (a loop); entries that are
+// not readable files (dangling links, FIFOs, sockets, devices, link loops) are skipped with a
+// reason; any error reading a directory or an entry ends the walk with a message naming it.
+class Walk {
+ public:
+  Walk(std::vector<SourceFile>& files, std::vector<SkippedEntry>& skipped)
+      : files_(files), skipped_(skipped) {}
+
+  Status Directory(const fs::path& dir, const struct stat& st) {
+    const DirectoryId id{st.st_dev, st.st_ino};
+    ancestors_.push_back(id);
+    std::error_code ec;
+    fs::directory_iterator it(dir, ec);
+    for (; !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      SPARKIFY_RETURN_IF_ERROR(Entry(it->path()));
+    }
+    ancestors_.pop_back();
+    if (ec) return ListingError(dir, ec.message());
+    return Status::Ok();
+  }
+
+ private:
+  struct DirectoryId {
+    dev_t dev;
+    ino_t ino;
+    bool operator==(const DirectoryId& o) const { return dev == o.dev && ino == o.ino; }
+  };
+
+  static Status ListingError(const fs::path& path, const std::string& why) {
+    return Status::IoError(QuotedPath(path.string()) + ": cannot list: " + why);
+  }
+
+  void Skip(const fs::path& path, std::string reason) {
+    skipped_.push_back({path.string(), std::move(reason)});
+  }
+
+  Status Entry(const fs::path& path) {
+    struct stat link {};
+    if (::lstat(path.c_str(), &link) != 0) return ListingError(path, std::strerror(errno));
+    const bool input_name = IsInputName(path.filename().string());
+    struct stat st = link;
+    if (S_ISLNK(link.st_mode) && ::stat(path.c_str(), &st) != 0) {
+      const int err = errno;
+      if (err == ENOENT) {
+        Skip(path, "a dangling symbolic link (its target does not exist)");
+      } else if (err == ELOOP) {
+        Skip(path, "a symbolic link loop (not followed)");
+      } else {
+        return ListingError(path,
+                            std::string("cannot follow the symbolic link: ") + std::strerror(err));
+      }
+      return Status::Ok();
+    }
+    if (S_ISDIR(st.st_mode)) {
+      const DirectoryId id{st.st_dev, st.st_ino};
+      if (std::find(ancestors_.begin(), ancestors_.end(), id) != ancestors_.end()) {
+        Skip(path, "a symbolic link loop: it leads back to a folder being listed (not followed)");
+        return Status::Ok();
+      }
+      return Directory(path, st);
+    }
+    if (S_ISREG(st.st_mode)) {
+      if (input_name) files_.push_back(Describe(path, st));
+      return Status::Ok();
+    }
+    // FIFOs, sockets and devices are never read (a FIFO would block the run); said when the
+    // name says the entry was meant as input.
+    if (input_name) Skip(path, std::string("not a regular file (") + KindOf(st.st_mode) + ")");
+    return Status::Ok();
+  }
+
+  static const char* KindOf(mode_t mode) {
+    if (S_ISFIFO(mode)) return "a FIFO";
+    if (S_ISSOCK(mode)) return "a socket";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    return "an unknown kind of file";
+  }
+
+  std::vector<SourceFile>& files_;
+  std::vector<SkippedEntry>& skipped_;
+  std::vector<DirectoryId> ancestors_;  // the folders being walked, root first
+};
 
 class LocalSource final : public Source {
  public:
   explicit LocalSource(std::string root) : root_(std::move(root)) {}
 
   Result<std::vector<SourceFile>> List() override {
-    std::error_code ec;
-    const fs::path root(root_);
-    auto status = fs::status(root, ec);
-    if (ec || !fs::exists(status)) {
-      return Status::InvalidArgument(root_ + ": no such file or directory");
+    skipped_.clear();
+    struct stat st {};
+    if (::stat(root_.c_str(), &st) != 0) {
+      const int err = errno;
+      if (err == ENOENT || err == ENOTDIR) {
+        return Status::InvalidArgument(root_ + ": no such file or directory");
+      }
+      return Status::IoError(QuotedPath(root_) + ": cannot list: " + std::strerror(err));
     }
     std::vector<SourceFile> files;
-    if (fs::is_regular_file(status)) {
-      files.push_back(Describe(root));
+    if (S_ISREG(st.st_mode)) {
+      files.push_back(Describe(root_, st));
       return files;
     }
-    fs::recursive_directory_iterator it(root, fs::directory_options::follow_directory_symlink, ec);
-    if (ec) return Status::IoError(root_ + ": " + ec.message());
-    for (; it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (ec) return Status::IoError(root_ + ": " + ec.message());
-      if (it->is_regular_file(ec) && IsInputName(it->path().filename().string())) {
-        files.push_back(Describe(it->path()));
-      }
+    if (!S_ISDIR(st.st_mode)) {
+      return Status::InvalidArgument(QuotedPath(root_) +
+                                     ": not a folder or a regular file (nothing to read)");
     }
+    Walk walk(files, skipped_);
+    SPARKIFY_RETURN_IF_ERROR(walk.Directory(root_, st));
     std::sort(files.begin(), files.end(),
               [](const SourceFile& a, const SourceFile& b) { return a.path < b.path; });
+    std::sort(skipped_.begin(), skipped_.end(),
+              [](const SkippedEntry& a, const SkippedEntry& b) { return a.path < b.path; });
     return files;
   }
+
+  const std::vector<SkippedEntry>& Skipped() const override { return skipped_; }
 
   Status Read(const SourceFile& file, PaddedBuffer& out) override {
     FileDescriptor fd(::open(file.path.c_str(), O_RDONLY | O_CLOEXEC));
@@ -100,6 +188,7 @@ class LocalSource final : public Source {
     return buffer;
   }
   std::string root_;
+  std::vector<SkippedEntry> skipped_;  // of the last List()
 };
 
 }  // namespace
@@ -173,6 +262,37 @@ bool IsInputName(const std::string& name) {
   };
   return ends_with(".json") || ends_with(".json.gz") || ends_with(".jsonl") ||
          ends_with(".jsonl.gz") || ends_with(".ndjson") || ends_with(".ndjson.gz");
+}
+
+std::string QuotedPath(std::string_view path) {
+  std::string out = "\"";
+  for (const char c : path) {
+    const auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (byte < 0x20 || byte == 0x7f) {
+          out += fmt::format("\\x{:02x}", byte);
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  return out + "\"";
 }
 
 bool IsGzipName(const std::string& name) {

@@ -1,6 +1,8 @@
 // Source: where input files come from (a local folder today; S3 implements the same interface).
 //
-// List() enumerates the files under a root in a stable (sorted) order; Read() fills a reusable
+// List() enumerates the files under a root in a stable (sorted) order, or fails naming what it
+// could not list (a listing is never cut short silently); Skipped() then says which entries it
+// passed over and why (dangling links, FIFOs, link loops). Read() fills a reusable
 // buffer with a file's bytes, gunzipped when the name ends in ".gz", followed by
 // SIMDJSON_PADDING readable bytes. A Source may be shared by threads for Read() as long as each
 // thread passes its own buffer.
@@ -9,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "sparkify/status.h"
@@ -45,11 +48,22 @@ class PaddedBuffer {
   size_t capacity_ = 0;
 };
 
+// An entry the listing passed over because it is not a file that can be read.
+struct SkippedEntry {
+  std::string path;
+  std::string reason;  // e.g. "a dangling symbolic link (its target does not exist)"
+};
+
 class Source {
  public:
   virtual ~Source() = default;
   virtual Result<std::vector<SourceFile>> List() = 0;
   virtual Status Read(const SourceFile& file, PaddedBuffer& out) = 0;
+  // The entries the last List() skipped, sorted by path (none for sources without such entries).
+  virtual const std::vector<SkippedEntry>& Skipped() const {
+    static const std::vector<SkippedEntry> kNone;
+    return kNone;
+  }
   // A hint: of the last listing, only `files` will be read, in this order (the others are
   // already loaded). A source that reads ahead fetches only these. Optional.
   virtual void PlanReads(const std::vector<const SourceFile*>& files) { (void)files; }
@@ -60,7 +74,13 @@ class Source {
 bool IsInputName(const std::string& name);
 bool IsGzipName(const std::string& name);
 
-// Files named *.json or *.json.gz (any depth) under `root`, or `root` itself if it is a file.
+// `path` in double quotes, with backslash, quote and control characters escaped C-style (\n,
+// \t, \x01), so that any file name stays on one line of a message or a plan.
+std::string QuotedPath(std::string_view path);
+
+// Files with input names (any depth) under the folder `root`, or `root` itself if it is a file.
+// Symbolic links are followed, except one that leads back into a folder being listed (a loop,
+// skipped); a missing `root` is kInvalidArgument, a folder or entry that cannot be read kIoError.
 std::unique_ptr<Source> MakeLocalSource(std::string root);
 
 // Inflates gzip (or zlib) `compressed` into `out`; the message names `name` on failure.

@@ -4,11 +4,11 @@
 -- window is shown as new (a run skips the files its ledger holds unchanged), and
 -- {{run_id}} and {{first_file_id}} stand for the run's id and first file id (MAX + 1 of the ledger's), {{last_songplay_id}}
 -- for the largest songplay_id before the run.
--- songs: data/song_data: 2 file(s)
---   data/song_data/A/TRAAAAW128F429D538.json  261 bytes
---   data/song_data/B/TRAABCL128F4286650.json.gz  180 bytes
--- logs: data/log_data: 1 file(s) (1 more outside --since/--until, not shown)
---   data/log_data/2018-11-02-events.json  9000 bytes
+-- songs: "data/song_data": 2 file(s)
+--   "data/song_data/A/TRAAAAW128F429D538.json"  261 bytes
+--   "data/song_data/B/TRAABCL128F4286650.json.gz"  180 bytes
+-- logs: "data/log_data": 1 file(s) (1 more outside --since/--until, not shown)
+--   "data/log_data/2018-11-02-events.json"  9000 bytes
 -- `run`: when the tables are missing, first, in a transaction of its own:
 -- The Sparkify warehouse on Amazon Redshift: the tables and columns of sql/postgres/create_tables.sql,
 -- in Redshift's types, with distribution and sort keys for the star schema. Every statement is

@@ -4,13 +4,13 @@
 -- window is shown as new (a run skips the files its ledger holds unchanged), and
 -- {{run_id}} and {{first_file_id}} stand for the run's id and first file id (MAX + 1 of the ledger's), {{last_songplay_id}}
 -- for the largest songplay_id before the run.
--- songs: s3://udacity-dend/song_data: 3 file(s)
---   s3://udacity-dend/song_data/A/A/A/TRAAAAW128F429D538.json  261 bytes  ETag 0c5f5d4ae4d32e2e1b2f4b17d8a8a1f0
---   s3://udacity-dend/song_data/A/A/B/TRAABCL128F4286650.json  250 bytes  ETag 1e0b2d2c5c9f1a07b1f0a4c3d8e9f7a6
---   s3://udacity-dend/song_data/A/B/C/TRABCAJ12903CDFCC2.json.gz  201 bytes  ETag 9d8c7b6a5f4e3d2c1b0a99887766554-2
--- logs: s3://udacity-dend/log_data: 2 file(s)
---   s3://udacity-dend/log_data/2018/11/2018-11-01-events.json  7151 bytes  ETag a1b2c3d4e5f60718293a4b5c6d7e8f90
---   s3://udacity-dend/log_data/2018/11/2018-11-02 "odd\name".json  110 bytes  ETag b1b2c3d4e5f60718293a4b5c6d7e8f90
+-- songs: "s3://udacity-dend/song_data": 3 file(s)
+--   "s3://udacity-dend/song_data/A/A/A/TRAAAAW128F429D538.json"  261 bytes  ETag 0c5f5d4ae4d32e2e1b2f4b17d8a8a1f0
+--   "s3://udacity-dend/song_data/A/A/B/TRAABCL128F4286650.json"  250 bytes  ETag 1e0b2d2c5c9f1a07b1f0a4c3d8e9f7a6
+--   "s3://udacity-dend/song_data/A/B/C/TRABCAJ12903CDFCC2.json.gz"  201 bytes  ETag 9d8c7b6a5f4e3d2c1b0a99887766554-2
+-- logs: "s3://udacity-dend/log_data": 2 file(s)
+--   "s3://udacity-dend/log_data/2018/11/2018-11-01-events.json"  7151 bytes  ETag a1b2c3d4e5f60718293a4b5c6d7e8f90
+--   "s3://udacity-dend/log_data/2018/11/2018-11-02 \"odd\\name\".json"  110 bytes  ETag b1b2c3d4e5f60718293a4b5c6d7e8f90
 BEGIN;
 -- The run's lock. Redshift has no advisory locks: LOCK takes an ACCESS EXCLUSIVE lock on a table
 -- until the transaction ends, "waiting if necessary for any conflicting locks to be released"
