@@ -6,7 +6,7 @@ LOG_DATA ?=
 DATABASE ?= sparkify.db
 SAMPLE ?= sample
 
-FUZZ_SECONDS ?= 30
+FUZZ_SECONDS ?= 20
 
 .PHONY: run test test-sanitize fuzz build bootstrap bench clean sample format
 
@@ -38,16 +38,20 @@ test-sanitize: bootstrap
 	@ninja -C $(BUILD)-asan -j $(JOBS)
 	@cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS)
 
-# Fuzzes both record decoders (libFuzzer, clang, ASan + UBSan) for FUZZ_SECONDS, seeded with the
-# sample data in tests/data. Crashes are written to build-fuzz/.
+# Fuzzes the record decoders (decoder_fuzz) and the whole file-to-rows path into a SQLite
+# warehouse (pipeline_fuzz), each for FUZZ_SECONDS (libFuzzer, clang, ASan + UBSan), seeded with
+# the sample data in tests/data. Crashes are written to build-fuzz/.
 fuzz: bootstrap
-	@CXX=clang++ cmake -S fuzz -B $(BUILD)-fuzz -G Ninja >/dev/null
-	@ninja -C $(BUILD)-fuzz -j $(JOBS)
-	@mkdir -p $(BUILD)-fuzz/corpus
-	@find tests/data/sample-data -name '*.json' | head -40 | xargs -I{} cp {} $(BUILD)-fuzz/corpus/
-	@cd $(BUILD)-fuzz && if ./decoder_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=4096 \
-	    -print_final_stats=1 corpus >fuzz.log 2>&1; then tail -n 3 fuzz.log; \
-	  else tail -n 40 fuzz.log; echo "fuzz: decoder_fuzz found a crash (see $(BUILD)-fuzz)"; exit 1; fi
+	@CXX=clang++ cmake -S fuzz -B $(BUILD)-fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	@ninja -C $(BUILD)-fuzz -j $(JOBS) decoder_fuzz pipeline_fuzz
+	@for target in decoder_fuzz pipeline_fuzz; do mkdir -p $(BUILD)-fuzz/corpus-$$target; \
+	  find tests/data/sample-data -name '*.json' | head -40 | \
+	    xargs -I{} cp {} $(BUILD)-fuzz/corpus-$$target/; done
+	@cd $(BUILD)-fuzz && for target in decoder_fuzz pipeline_fuzz; do \
+	  if ./$$target -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
+	      corpus-$$target >$$target.log 2>&1; then tail -n 3 $$target.log; \
+	  else tail -n 40 $$target.log; echo "fuzz: $$target found a crash (see $(BUILD)-fuzz)"; \
+	    exit 1; fi; done
 
 # The benchmark driver (bench/run --help): workloads are generated once into
 # $${SPARKIFY_BENCH_DIR:-/tmp/sparkify-bench}; BENCH_ARGS passes options, e.g.

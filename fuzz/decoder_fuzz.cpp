@@ -1,6 +1,7 @@
 // libFuzzer target for both record decoders. Beyond the sanitizers' checks it asserts the
 // decoders' contract: every position and raw text they report lies inside the input, every
-// rejection has a reason, and accepted records have their required fields.
+// rejection has a reason, its raw text escapes to valid UTF-8 without NUL and back, and accepted
+// records have their required fields and no NUL.
 #include <simdjson.h>
 
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <string_view>
 
 #include "decode/decoders.h"
+#include "decode/raw_text.h"
 
 namespace {
 
@@ -44,6 +46,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     Require(!r.reason.empty());
     Require(inside(r.raw));
+    // What load_errors.raw_text stores: text every engine takes, and the bytes back.
+    const std::string stored = sparkify::EscapeRawText(r.raw, r.raw.size() * 4);
+    Require(stored.find('\0') == std::string::npos);
+    Require(simdjson::validate_utf8(stored.data(), stored.size()));
+    Require(sparkify::UnescapeRawText(stored) == r.raw);
     check_position(r.position);
   };
   events.DecodeFile(

@@ -486,5 +486,139 @@ TEST(Conformance, GeneratedData) {
   RunBothAndCompare("generated", out / "song_data", out / "log_data", dir);
 }
 
+// Input nobody here wrote: invalid UTF-8 in a log line and in a song file, NUL characters, lines
+// and files that are not JSON. Both runs must succeed (PostgreSQL's COPY of load_errors once
+// failed on the first invalid byte) with the same quarantine, row by row, and the same counts.
+TEST(Conformance, HostileInputQuarantinesAlikeOnEveryEngine) {
+  TempDir dir;
+  const fs::path songs = dir / "hostile/song_data", logs = dir / "hostile/log_data";
+  WriteFile(songs / "ok.json", Song(R"("artist_id":"AR1","song_id":"SO1","title":"Fine")"));
+  WriteFile(songs / "bad_utf8.json",
+            Song("\"artist_id\":\"AR2\",\"song_id\":\"SO2\",\"title\":\"bad \xFF\xFE byte\""));
+  WriteFile(songs / "nul.json",
+            Song(R"("artist_id":"AR3","song_id":"SO3","title":"NUL\u0000title")"));
+  WriteFile(songs / "not_json.json", "<html>\n  not a song \\ at all\n</html>\n");
+  const std::vector<std::string> lines = {
+      Event(R"("itemInSession":0,"page":"NextSong","sessionId":1,"song":"Fine","ts":1541030400000,)"
+            R"("userId":"1")"),
+      Event("\"itemInSession\":1,\"page\":\"NextSong\",\"sessionId\":1,\"artist\":\"\xC0\xAF\","
+            "\"ts\":1541030400001,\"userId\":\"1\""),
+      "this is not json at all",
+      Event(R"("itemInSession":2,"page":"NextSong","sessionId":1,"song":"NUL\u0000inside",)"
+            R"("ts":1541030400002,"userId":"1")"),
+      std::string("raw NUL \0 and back\\slash", 24),
+      Event(R"("itemInSession":3,"page":"NextSong","sessionId":1,"ts":1541030400003,"userId":"1")"),
+  };
+  std::string text;
+  for (const auto& line : lines) text += line + "\n";
+  WriteFile(logs / "2018-11-01-events.json", text);
+
+  const Warehouses w = RunBothAndCompare("hostile", songs, logs, dir);
+  PgClient pg(w.postgres);
+  EXPECT_EQ(pg.Scalar("SELECT COUNT(*) FROM load_errors WHERE source = 'logs'"), "3");
+  EXPECT_EQ(pg.Scalar("SELECT COUNT(*) FROM load_errors WHERE source = 'songs'"), "2");
+  EXPECT_EQ(pg.Scalar("SELECT raw_text FROM load_errors WHERE line = 5"),
+            "raw NUL \\x00 and back\\\\slash");
+  EXPECT_EQ(pg.Scalar("SELECT COUNT(*) FROM load_errors WHERE raw_text LIKE '%\"bad \\\\xff\\\\xfe "
+                      "byte\"%'"),
+            "1");
+  EXPECT_EQ(pg.Scalar("SELECT song FROM staging_events WHERE item_in_session = 2"),
+            "NUL\xEF\xBF\xBDinside");
+  EXPECT_EQ(pg.Scalar("SELECT song FROM songs WHERE song_id = 'SO3'"), "NUL\xEF\xBF\xBDtitle");
+  EXPECT_EQ(pg.Scalar("SELECT COUNT(*) FROM songplays"), "3");  // the invalid UTF-8 one is out
+}
+
+// Text values that break naive COPY, CSV or SQL quoting, in every text column of both sources:
+// stored byte for byte on every engine.
+std::vector<std::pair<std::string, std::string>> TextCorpus() {  // {JSON string body, bytes}
+  return {
+      {R"(back\\slash)", "back\\slash"},
+      {R"(\\N)", "\\N"},
+      {R"(\\.)", "\\."},
+      {R"(\\)", "\\"},
+      {R"(tab\there\t)", "tab\there\t"},
+      {R"(CR\rLF\nCRLF\r\n)", "CR\rLF\nCRLF\r\n"},
+      {R"(\"double\" 'single' `back`)", "\"double\" 'single' `back`"},
+      {"  leading and trailing  ", "  leading and trailing  "},
+      {R"('); DROP TABLE songs; --)", "'); DROP TABLE songs; --"},
+      {R"(NULL)", "NULL"},
+      {R"(a,b;c|d)", "a,b;c|d"},
+      {"4-byte \xF0\x9F\x8E\xB5 \xF0\x9D\x84\x9E", "4-byte \xF0\x9F\x8E\xB5 \xF0\x9D\x84\x9E"},
+      {R"(\u2028 separator \u0001 control \u007f)", "\xE2\x80\xA8 separator \x01 control \x7f"},
+      {"", ""},
+  };
+}
+
+TEST(Conformance, TextRoundTripsByteForByteInEveryTextColumn) {
+  TempDir dir;
+  const fs::path songs = dir / "text/song_data", logs = dir / "text/log_data";
+  const auto corpus = TextCorpus();
+  const std::vector<std::string> event_fields = {"artist",   "auth",     "firstName", "gender",
+                                                 "lastName", "level",    "location",  "method",
+                                                 "song",     "userAgent"};
+  std::string events;
+  for (size_t i = 0; i < corpus.size(); ++i) {
+    const std::string v = "\"" + corpus[i].first + "\"";
+    WriteFile(songs / fmt::format("s{:02}.json", i),
+              fmt::format(R"({{"song_id":"SO{0:02}","artist_id":"AR{0:02}","title":{1},)"
+                          R"("artist_name":{1},"artist_location":{1},"duration":1.0}})",
+                          i, v));
+    std::string texts;
+    for (const auto& f : event_fields) texts += fmt::format(R"("{}":{},)", f, v);
+    // A play (its texts in songplays and users), and an event whose page is the text.
+    events += fmt::format(R"({{{}"page":"NextSong","ts":{},"sessionId":{},"itemInSession":0,)"
+                          R"("userId":"{}","length":1.0}})",
+                          texts, 1541030400000 + i, 100 + i, 100 + i) +
+              "\n";
+    events += fmt::format(R"({{{}"page":{},"ts":{},"sessionId":{},"itemInSession":1}})", texts, v,
+                          1541030400000 + i, 100 + i) +
+              "\n";
+  }
+  WriteFile(logs / "2018-11-01-events.json", events);
+  const Warehouses w = RunBothAndCompare("text", songs, logs, dir);
+
+  const std::string event_columns =
+      "artist, auth, first_name, gender, last_name, level, location, method, song, user_agent";
+  for (size_t i = 0; i < corpus.size(); ++i) {
+    const Value want = corpus[i].second;
+    const auto expect_all = [&](const std::string& sql, size_t width) {
+      const auto rows = QuerySqlite(w.sqlite, sql);
+      ASSERT_EQ(rows.size(), 1u) << sql;
+      ASSERT_EQ(rows[0].size(), width) << sql;
+      for (size_t c = 0; c < width; ++c) {
+        EXPECT_EQ(rows[0][c], want)
+            << sql << " column " << c << ": " << Render(rows[0][c]) << " for " << Render(want);
+      }
+    };
+    const int64_t session = 100 + static_cast<int64_t>(i);
+    expect_all(fmt::format("SELECT {} FROM staging_events WHERE session_id = {} AND "
+                           "item_in_session = 0",
+                           event_columns, session),
+               10);
+    expect_all(fmt::format("SELECT page FROM staging_events WHERE session_id = {} AND "
+                           "item_in_session = 1",
+                           session),
+               1);
+    expect_all(fmt::format("SELECT title, artist_name, artist_location FROM staging_songs "
+                           "WHERE song_id = 'SO{:02}'",
+                           i),
+               3);
+    expect_all(fmt::format("SELECT song FROM songs WHERE song_id = 'SO{:02}'", i), 1);
+    if (!want->empty()) {  // artists take non-empty attributes only (README)
+      expect_all(fmt::format("SELECT artist, artist_location FROM artists WHERE artist_id = "
+                             "'AR{:02}'",
+                             i),
+                 2);
+    }
+    expect_all(fmt::format("SELECT user_agent, user_location FROM songplays WHERE session_id = {}",
+                           session),
+               2);
+    expect_all(fmt::format("SELECT first_name, last_name, user_gender, user_level FROM users "
+                           "WHERE user_id = {}",
+                           session),
+               4);
+  }
+}
+
 }  // namespace
 }  // namespace sparkify::testing

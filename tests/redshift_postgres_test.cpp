@@ -20,6 +20,7 @@
 #include <filesystem>
 
 #include "decode/decoders.h"
+#include "decode/raw_text.h"
 #include "engine/postgres_engine.h"
 #include "engine/redshift_engine.h"
 #include "engine/server_staging.h"
@@ -248,7 +249,7 @@ class EmulatedCopy final : public ServerStaging {
       auto on_reject = [&](const Rejection& r) {
         rejected.push_back(r);
         rejected_paths.push_back(file.path);
-        rejected_raw.push_back(std::string(r.raw.substr(0, 4000)));
+        rejected_raw.push_back(EscapeRawText(r.raw, 4096));  // as COPY's raw line is stored
       };
       if (events) {
         event_decoder_.DecodeFile(

@@ -101,6 +101,7 @@ class ListedSource final : public Source {
     std::copy(found->second.begin(), found->second.end(), out.data());
     return Status::Ok();
   }
+  Status ReadStored(const SourceFile& file, PaddedBuffer& out) override { return Read(file, out); }
 
  private:
   std::vector<SourceFile> files_;

@@ -31,6 +31,8 @@ struct ErrorBudget {
 };
 // Parses "N" or "P%" (e.g. "100", "0.5%"); the message names the value.
 Result<ErrorBudget> ParseErrorBudget(const std::string& text);
+// Parses a --max-record-size: bytes, or with a binary unit K/KiB, M/MiB, G/GiB ("64MiB").
+Result<size_t> ParseRecordSizeLimit(const std::string& text);
 
 struct EtlOptions {
   std::string song_data;  // folder, file or s3:// URI
@@ -44,6 +46,9 @@ struct EtlOptions {
   // the events (faster; no staging_events to audit). A warehouse is loaded one way or the other.
   bool direct = false;
   ErrorBudget max_errors;
+  // The largest record (one JSON document, or one chunk of text that is not JSON) the decoders
+  // accept, in bytes; larger ones are quarantined. Default 16 MiB (--max-record-size).
+  size_t max_record_size = size_t{16} << 20;
   S3Options s3;  // for s3:// sources
 };
 
@@ -61,6 +66,10 @@ struct SourceCounts {
   int64_t loaded = 0;
   int64_t filtered = 0;  // records of a file whose bytes equal an already-loaded file's
   int64_t quarantined = 0;
+  // Of `loaded`, the records loaded with a repaired value (README, "Reading the input"), and
+  // per field the records whose field was repaired.
+  int64_t repaired = 0;
+  std::map<std::string, int64_t> repaired_fields;
 };
 
 struct LoadReport {

@@ -22,6 +22,7 @@ struct EtlCommandOptions {
   std::optional<std::string> since;
   std::optional<std::string> until;
   std::string max_errors = "1%";
+  std::string max_record_size = "16MiB";
   bool create_missing_tables = false;      // true for `run`
   std::string region;                      // --region, else AWS_REGION...
   std::string endpoint_url;                // --endpoint-url, else AWS_ENDPOINT_URL...
@@ -46,6 +47,9 @@ Status RunEtlCommand(const EtlCommandOptions& options) {
   auto budget = ParseErrorBudget(options.max_errors);
   if (!budget.ok()) return budget.status();
   etl.max_errors = *budget;
+  auto record_size = ParseRecordSizeLimit(options.max_record_size);
+  if (!record_size.ok()) return record_size.status();
+  etl.max_record_size = *record_size;
   etl.s3.region = options.region;
   etl.s3.endpoint_url = options.endpoint_url;
   etl.s3.no_sign_request = options.no_sign_request;
@@ -121,6 +125,10 @@ void Setup(CLI::App& app, const char* name, const char* description, bool create
   cmd->add_option("--max-errors", options->max_errors,
                   "quarantined records a run accepts, as a count (100) or a percentage of the "
                   "records read (0.5%); over it the run fails and changes nothing")
+      ->capture_default_str();
+  cmd->add_option("--max-record-size", options->max_record_size,
+                  "the largest record read (bytes, or with K/M/G: 64MiB); a larger one is "
+                  "quarantined, so memory stays bounded")
       ->capture_default_str();
   cmd->add_flag("-q,--quiet", options->quiet, "no summary or progress on stderr");
   cmd->callback([options, outcome] { outcome(RunEtlCommand(*options)); });

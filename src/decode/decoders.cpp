@@ -1,6 +1,7 @@
 #include "decode/decoders.h"
 
 #include <functional>
+#include <iterator>
 #include <string>
 
 namespace sparkify {
@@ -127,6 +128,18 @@ SongKey LookupSongKey(std::string_view key) {
   return K::kUnknown;
 }
 
+// JSON names in the enums' order.
+constexpr std::string_view kEventKeyNames[] = {
+    "",          "ts",        "page",      "song",         "auth",         "level",    "artist",
+    "length",    "userId",    "status",    "gender",       "method",       "lastName", "location",
+    "sessionId", "firstName", "userAgent", "registration", "itemInSession"};
+constexpr std::string_view kSongKeyNames[] = {
+    "",         "song_id", "artist_id",       "title",           "artist_name",
+    "duration", "year",    "artist_location", "artist_latitude", "artist_longitude",
+    "num_songs"};
+static_assert(std::size(kEventKeyNames) == static_cast<size_t>(EventKey::kItemInSession) + 1);
+static_assert(std::size(kSongKeyNames) == static_cast<size_t>(SongKey::kNumSongs) + 1);
+
 bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 // KeyBeforeColon for `"key" : value` with whitespace around the colon, from the value back.
@@ -171,11 +184,12 @@ bool PlainKey(simdjson::ondemand::field& field, std::string_view& key) {
 // key with `lookup` (a Key enum whose value-initialised member, 0, means "unknown"), hands each
 // known (key, value) to `assign`, then asks `finish` whether the record is complete. Rejections
 // carry the field name.
+// Each key whose value `fields` repaired sets its bit (the Key's value) in `repaired`.
 template <typename Lookup, typename Assign, typename Finish>
 DocumentOutcome DecodeObject(document_reference doc, const RecordPosition& position,
                              DocumentText& raw, std::string& malformed_reason,
-                             const OnReject& on_reject, Lookup&& lookup, Assign&& assign,
-                             Finish&& finish) {
+                             const OnReject& on_reject, FieldReader& fields, uint32_t& repaired,
+                             Lookup&& lookup, Assign&& assign, Finish&& finish) {
   using Key = decltype(lookup(std::string_view()));
   auto reject = [&](std::string field, std::string reason) {
     Rejection r;
@@ -214,7 +228,9 @@ DocumentOutcome DecodeObject(document_reference doc, const RecordPosition& posit
       id = lookup(key);
       if (id == Key{}) continue;  // unknown keys are ignored
     }
-    if (!assign(id, field.value(), error)) {
+    const bool assigned = assign(id, field.value(), error);
+    if (fields.TakeRepaired()) repaired |= uint32_t{1} << static_cast<unsigned>(id);
+    if (!assigned) {
       if (error.structural) {
         malformed_reason = error.reason;
         return DocumentOutcome::kMalformed;
@@ -238,8 +254,17 @@ DocumentOutcome DecodeObject(document_reference doc, const RecordPosition& posit
 
 }  // namespace
 
+std::string_view RepairedFieldName(const EventRecord&, unsigned bit) {
+  return bit < std::size(kEventKeyNames) ? kEventKeyNames[bit] : std::string_view();
+}
+
+std::string_view RepairedFieldName(const SongRecord&, unsigned bit) {
+  return bit < std::size(kSongKeyNames) ? kSongKeyNames[bit] : std::string_view();
+}
+
 void EventDecoder::DecodeFile(std::string_view file, simdjson::padded_string_view data,
-                              const OnEvent& on_event, const OnReject& on_reject) {
+                              const OnEvent& on_event, const OnReject& on_reject,
+                              StreamOrigin* origin) {
   EventRecord rec;
   std::optional<int64_t> ts, session_id, item_in_session, user_id;
   std::optional<std::string_view> user_id_text;
@@ -311,17 +336,18 @@ void EventDecoder::DecodeFile(std::string_view file, simdjson::padded_string_vie
     item_in_session.reset();
     user_id.reset();
     fields_.Reset();
-    DocumentOutcome outcome = DecodeObject(doc, position, raw, malformed_reason, on_reject,
-                                           LookupEventKey, assign, finish);
+    DocumentOutcome outcome = DecodeObject(doc, position, raw, malformed_reason, on_reject, fields_,
+                                           rec.repaired_fields, LookupEventKey, assign, finish);
     if (outcome == DocumentOutcome::kAccepted) on_event(rec, position);
     return outcome;
   };
   // By reference: a std::function holding the lambda itself would allocate once per file.
-  stream_.Walk(file, data, std::ref(on_document), on_reject);
+  stream_.Walk(file, data, std::ref(on_document), on_reject, origin);
 }
 
 void SongDecoder::DecodeFile(std::string_view file, simdjson::padded_string_view data,
-                             const OnSong& on_song, const OnReject& on_reject) {
+                             const OnSong& on_song, const OnReject& on_reject,
+                             StreamOrigin* origin) {
   SongRecord rec;
   std::optional<std::string_view> song_id, artist_id;
 
@@ -367,13 +393,13 @@ void SongDecoder::DecodeFile(std::string_view file, simdjson::padded_string_view
     song_id.reset();
     artist_id.reset();
     fields_.Reset();
-    DocumentOutcome outcome = DecodeObject(doc, position, raw, malformed_reason, on_reject,
-                                           LookupSongKey, assign, finish);
+    DocumentOutcome outcome = DecodeObject(doc, position, raw, malformed_reason, on_reject, fields_,
+                                           rec.repaired_fields, LookupSongKey, assign, finish);
     if (outcome == DocumentOutcome::kAccepted) on_song(rec, position);
     return outcome;
   };
   // By reference: a std::function holding the lambda itself would allocate once per file.
-  stream_.Walk(file, data, std::ref(on_document), on_reject);
+  stream_.Walk(file, data, std::ref(on_document), on_reject, origin);
 }
 
 }  // namespace sparkify

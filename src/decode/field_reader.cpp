@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "decode/byte_scan.h"
+#include "decode/raw_text.h"
 #include "decode/text_repair.h"
 
 namespace sparkify {
@@ -14,10 +15,11 @@ using simdjson::ondemand::json_type;
 using simdjson::ondemand::number_type;
 
 constexpr size_t kQuoteLimit = 60;
+constexpr const char* kReplacementCharacter = "\xEF\xBF\xBD";  // U+FFFD
 
 std::string Quote(std::string_view s) {
   std::string out = "\"";
-  out.append(s.substr(0, kQuoteLimit));
+  out.append(CutAtCharacter(s, kQuoteLimit));
   if (s.size() > kQuoteLimit) out.append("...");
   out.push_back('"');
   return out;
@@ -54,7 +56,7 @@ std::string Describe(simdjson::ondemand::value& value, json_type type) {
         raw.remove_suffix(1);
       }
       if (type == json_type::number) return "the number " + std::string(raw.substr(0, kQuoteLimit));
-      return "the string " + std::string(raw.substr(0, kQuoteLimit + 2));
+      return "the string " + std::string(CutAtCharacter(raw, kQuoteLimit + 2));
     }
   }
   return "a value";
@@ -119,17 +121,29 @@ bool FieldReader::Text(simdjson::ondemand::value& value, std::optional<std::stri
         return Structural(e, error);
       }
       if (!plain_ascii) {  // else neither a NUL nor anything to repair (RepairMojibake skips ASCII)
-        if (byte_scan::Contains(s, '\0')) {
-          return Refuse("text contains a NUL character (U+0000), which PostgreSQL cannot store",
-                        error);
-        }
         // No UTF-8 check here: simdjson validated the whole input, and unescaping \u sequences
         // yields valid UTF-8 or an error.
         std::string repaired;
-        if (RepairMojibake(s, repaired)) {
-          scratch_.push_back(std::move(repaired));
-          s = scratch_.back();
+        const bool undone = RepairMojibake(s, repaired);
+        if (undone) s = repaired;
+        if (byte_scan::Contains(s, '\0')) {  // U+0000, which PostgreSQL cannot store
+          std::string replaced;
+          replaced.reserve(s.size() + 8);
+          for (char c : s) {
+            if (c == '\0') {
+              replaced += kReplacementCharacter;
+            } else {
+              replaced.push_back(c);
+            }
+          }
+          repaired = std::move(replaced);
+        } else if (!undone) {
+          out = s;
+          return true;
         }
+        scratch_.push_back(std::move(repaired));
+        s = scratch_.back();
+        repaired_ = true;
       }
       out = s;
       return true;

@@ -5,9 +5,11 @@
 // - text fields take strings, and numbers or booleans as their JSON text;
 // - integer fields take integers, floats with no fractional part (1540919166796.0), and
 //   strings holding such a number; floating fields take numbers and numeric strings;
-// - objects and arrays are never converted; numbers out of range, fractional integers,
-//   invalid UTF-8 and NUL characters (U+0000, which PostgreSQL cannot store) are errors.
-// Text is repaired of double-encoded UTF-8 (see text_repair.h).
+// - objects and arrays are never converted; numbers out of range, fractional integers and
+//   invalid UTF-8 are errors.
+// Text is repaired, and the repair reported (TakeRepaired): double-encoded UTF-8 is undone (see
+// text_repair.h), then each NUL character (U+0000, which PostgreSQL and Redshift cannot store)
+// becomes U+FFFD, the replacement character, on every engine.
 //
 // A FieldReader keeps scratch space for repaired text; views it returns stay valid until
 // Reset(). Not thread-safe.
@@ -20,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "decode/byte_scan.h"
 
@@ -45,7 +48,12 @@ inline bool PlainJsonString(std::string_view after_quote, std::string_view& out)
 
 class FieldReader {
  public:
-  void Reset() { scratch_.clear(); }
+  void Reset() {
+    scratch_.clear();
+    repaired_ = false;
+  }
+  // True when a value read since the last call was repaired; clears the flag.
+  bool TakeRepaired() { return std::exchange(repaired_, false); }
 
   // Each returns false and fills `error` (reason without the field name) on failure. The value
   // is taken by reference: copying it right after simdjson built it piecewise stalls the
@@ -57,6 +65,7 @@ class FieldReader {
 
  private:
   std::deque<std::string> scratch_;
+  bool repaired_ = false;
 };
 
 }  // namespace sparkify

@@ -31,6 +31,8 @@ struct EventRecord {
   int64_t ts = 0;  // required, epoch milliseconds
   std::optional<std::string_view> user_agent;
   std::optional<int64_t> user_id;  // "" (logged out) becomes NULL
+  // Bit k set: the field RepairedFieldName(*this, k) (decoders.h) holds a repaired value.
+  uint32_t repaired_fields = 0;
 };
 
 // One Million Song Dataset track (one object of song_data).
@@ -45,6 +47,7 @@ struct SongRecord {
   std::optional<std::string_view> title;
   std::optional<double> duration;
   std::optional<int64_t> year;
+  uint32_t repaired_fields = 0;  // as EventRecord's
 };
 
 // Where a record sits in its input: enough for a person to find it again.

@@ -7,6 +7,7 @@
 #include <charconv>
 #include <unordered_map>
 
+#include "decode/raw_text.h"
 #include "engine/sql_catalog.h"
 #include "pipeline/json_text.h"
 #include "pipeline/ledger.h"
@@ -266,8 +267,8 @@ class RedshiftStaging::Impl {
         r.line = row[1] ? std::optional<int64_t>(std::stoll(*row[1])) : std::nullopt;
         r.field = row[2].value_or("");
         r.reason = row[3].value_or("rejected by COPY");
-        r.raw = row[4].value_or("");
-        if (r.raw.size() > kRawLimit) r.raw.resize(kRawLimit);
+        // Escaped as the other engines store raw text (raw_text.h): one reading for all.
+        r.raw = EscapeRawText(row[4].value_or(""), kRawLimit);
         rejected.push_back(std::move(r));
       }
     }

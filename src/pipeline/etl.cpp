@@ -3,6 +3,7 @@
 //   -> transforms (songs, artists, users, songplays, time) -> counts -> commit.
 #include <fmt/format.h>
 
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -85,16 +86,16 @@ Result<std::unique_ptr<Source>> OpenSource(const std::string& location, const ch
 template <typename Decoder, typename WriteRow>
 DecodeInto DecodeWith(Decoder& decoder, WriteRow write_row, int64_t RecordPosition::*where) {
   return [&decoder, write_row, where](const SourceFile& file, simdjson::padded_string_view data,
-                                      int64_t file_id, RowWriter* writer, int64_t& accepted,
-                                      const OnReject& on_reject) {
+                                      int64_t file_id, RowWriter* writer, DecodeCounts& counts,
+                                      const OnReject& on_reject, StreamOrigin* origin) {
     Status status;
     decoder.DecodeFile(
         file.path, data,
         [&](const auto& record, const RecordPosition& position) {
-          ++accepted;
+          counts.Accept(record);
           if (writer && status.ok()) status = write_row(record, file_id, position.*where, *writer);
         },
-        on_reject);
+        on_reject, origin);
     return status;
   };
 }
@@ -111,14 +112,16 @@ Result<Sources> OpenSources(const EtlOptions& options, Progress& progress) {
   return Sources{std::move(*songs), std::move(*logs)};
 }
 
-Status StageSongs(Engine& engine, Source& songs, int64_t run_id, int64_t& next_file_id,
-                  LoadReport& report, Progress& progress) {
-  SongDecoder decoder;
+Status StageSongs(Engine& engine, Source& songs, const EtlOptions& options, int64_t run_id,
+                  int64_t& next_file_id, LoadReport& report, Progress& progress) {
+  SongDecoder decoder(options.max_record_size);
   SourceStager stager(engine, progress,
                       {.run_id = run_id,
                        .source_name = "songs",
                        .table = "staging_songs",
-                       .columns = &StagingSongColumns()});
+                       .columns = &StagingSongColumns(),
+                       .boundary = RecordBoundary::kDocument,
+                       .max_record_size = options.max_record_size});
   SPARKIFY_RETURN_IF_ERROR(stager.Stage(
       songs, next_file_id, DecodeWith(decoder, WriteSongRow, &RecordPosition::document),
       report.songs, report.first_errors));
@@ -128,14 +131,15 @@ Status StageSongs(Engine& engine, Source& songs, int64_t run_id, int64_t& next_f
 
 Status StageLogs(Engine& engine, Source& logs, const EtlOptions& options, int64_t run_id,
                  int64_t& next_file_id, LoadReport& report, Progress& progress) {
-  EventDecoder decoder;
+  EventDecoder decoder(options.max_record_size);
   SourceStager stager(engine, progress,
                       {.run_id = run_id,
                        .source_name = "logs",
                        .table = "staging_events",
                        .columns = &StagingEventColumns(),
                        .since = options.since,
-                       .until = options.until});
+                       .until = options.until,
+                       .max_record_size = options.max_record_size});
   SPARKIFY_RETURN_IF_ERROR(stager.Stage(logs, next_file_id,
                                         DecodeWith(decoder, WriteEventRow, &RecordPosition::line),
                                         report.logs, report.first_errors));
@@ -147,7 +151,7 @@ Status StageLogs(Engine& engine, Source& logs, const EtlOptions& options, int64_
 Status LoadLogsDirect(Engine& engine, Source& logs, const EtlOptions& options, int64_t run_id,
                       int64_t& next_file_id, DirectLoadState& state, LoadReport& report,
                       Progress& progress) {
-  EventDecoder decoder;
+  EventDecoder decoder(options.max_record_size);
   StagerSettings settings{.run_id = run_id,
                           .source_name = "logs",
                           .table = "songplays",
@@ -155,7 +159,8 @@ Status LoadLogsDirect(Engine& engine, Source& logs, const EtlOptions& options, i
                           .since = options.since,
                           .until = options.until,
                           .open_writer = [&engine] { return OpenDirectPlayWriter(engine); },
-                          .can_take_back = false};
+                          .can_take_back = false,
+                          .max_record_size = options.max_record_size};
   SourceStager stager(engine, progress, std::move(settings));
   const auto write_play = [&state](const EventRecord& event, int64_t, int64_t, RowWriter& w) {
     return WriteDirectEvent(event, state, w);
@@ -349,8 +354,8 @@ Status RunInTransaction(Engine& engine, const EtlOptions& options, LoadReport& r
                                                   report.run_id, run.next_file_id, report,
                                                   run.progress));
   } else {
-    SPARKIFY_RETURN_IF_ERROR(
-        StageSongs(engine, *sources->songs, report.run_id, run.next_file_id, report, run.progress));
+    SPARKIFY_RETURN_IF_ERROR(StageSongs(engine, *sources->songs, options, report.run_id,
+                                        run.next_file_id, report, run.progress));
   }
   SPARKIFY_RETURN_IF_ERROR(options.direct ? LoadDirect(run, *sources) : LoadStaged(run, *sources));
   if (!engine.traits().enforces_unique_keys) SPARKIFY_RETURN_IF_ERROR(CheckUniqueKeys(engine));
@@ -380,6 +385,31 @@ Result<ErrorBudget> ParseErrorBudget(const std::string& text) {
   }
   return Status::InvalidArgument("--max-errors: invalid value '" + text +
                                  "' (expected a count such as 100 or a percentage such as 0.5%)");
+}
+
+Result<size_t> ParseRecordSizeLimit(const std::string& text) {
+  static constexpr std::pair<std::string_view, size_t> kUnits[] = {
+      {"KiB", size_t{1} << 10}, {"MiB", size_t{1} << 20}, {"GiB", size_t{1} << 30},
+      {"K", size_t{1} << 10},   {"M", size_t{1} << 20},   {"G", size_t{1} << 30}};
+  std::string_view number = text;
+  size_t unit = 1;
+  for (const auto& [suffix, bytes] : kUnits) {
+    if (number.size() > suffix.size() && number.substr(number.size() - suffix.size()) == suffix) {
+      number.remove_suffix(suffix.size());
+      unit = bytes;
+      break;
+    }
+  }
+  uint64_t value = 0;
+  const auto parsed = std::from_chars(number.data(), number.data() + number.size(), value);
+  constexpr uint64_t kMax = uint64_t{4} << 30;  // simdjson's largest document
+  if (parsed.ec == std::errc() && parsed.ptr == number.data() + number.size() && value > 0 &&
+      value <= kMax / unit && value * unit >= 1024) {
+    return static_cast<size_t>(value * unit);
+  }
+  return Status::InvalidArgument("--max-record-size: invalid value '" + text +
+                                 "' (expected bytes from 1024 to 4GiB, such as 1048576, 64MiB or "
+                                 "1G)");
 }
 
 Result<LoadReport> RunEtl(Engine& engine, const EtlOptions& options) {

@@ -8,12 +8,17 @@ namespace sparkify {
 namespace {
 
 std::string SourceJson(const SourceCounts& c, const std::string& extra) {
+  std::string fields;
+  for (const auto& [name, n] : c.repaired_fields) {
+    fields += fmt::format("{}{}: {}", fields.empty() ? "" : ", ", JsonString(name), n);
+  }
   return fmt::format(
       "{{\"files\": {}, \"files_skipped\": {}, \"files_replaced\": {}, "
       "\"files_out_of_range\": {}, \"entries_skipped\": {}, \"bytes\": {}, \"read\": {}, "
-      "\"loaded\": {}, \"filtered\": {}, \"quarantined\": {}{}}}",
+      "\"loaded\": {}, \"filtered\": {}, \"quarantined\": {}, \"repaired\": {}, "
+      "\"repaired_fields\": {{{}}}{}}}",
       c.files, c.files_skipped, c.files_replaced, c.files_out_of_range, c.entries_skipped, c.bytes,
-      c.read, c.loaded, c.filtered, c.quarantined, extra);
+      c.read, c.loaded, c.filtered, c.quarantined, c.repaired, fields, extra);
 }
 
 std::string Thousands(int64_t n) {
@@ -60,9 +65,11 @@ std::string FormatReportText(const LoadReport& r) {
     if (c.entries_skipped) {
       files += fmt::format(", {} entries skipped (see the warnings)", Thousands(c.entries_skipped));
     }
-    return fmt::format("  {}: {}; {} records read: {} loaded, {} filtered, {} quarantined\n", name,
-                       files, Thousands(c.read), Thousands(c.loaded), Thousands(c.filtered),
-                       Thousands(c.quarantined));
+    const std::string repaired =
+        c.repaired ? fmt::format(" ({} repaired)", Thousands(c.repaired)) : std::string();
+    return fmt::format("  {}: {}; {} records read: {} loaded{}, {} filtered, {} quarantined\n",
+                       name, files, Thousands(c.read), Thousands(c.loaded), repaired,
+                       Thousands(c.filtered), Thousands(c.quarantined));
   };
   std::string out = fmt::format("sparkify etl: run {} on {} finished in {:.2f} s\n", r.run_id,
                                 r.engine, r.total_seconds);

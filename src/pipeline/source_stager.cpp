@@ -1,7 +1,6 @@
 #include "pipeline/source_stager.h"
 
 #include <fmt/format.h>
-#include <xxhash.h>
 
 #include <ctime>
 #include <optional>
@@ -10,8 +9,11 @@
 #include <unordered_set>
 #include <variant>
 
+#include "decode/raw_text.h"
+#include "decode/text_repair.h"
 #include "engine/sql_catalog.h"
 #include "pipeline/bounded_queue.h"
+#include "pipeline/gzip_decode.h"
 #include "pipeline/ledger.h"
 #include "pipeline/row_batch.h"
 #include "pipeline/sql_text.h"
@@ -19,7 +21,7 @@
 namespace sparkify {
 namespace {
 
-constexpr size_t kRawLimit = 4096;  // bytes of a rejected record kept in load_errors
+constexpr size_t kRawLimit = 4096;  // bytes of load_errors.raw_text (escaped, see raw_text.h)
 constexpr size_t kQuarantineFlushRows = 10000;
 constexpr size_t kFirstErrorsShown = 5;
 
@@ -37,17 +39,10 @@ struct QuarantineRow {
   std::string field, reason, raw;
 };
 
-std::string Checksum(const char* data, size_t size) {
-  const XXH128_hash_t h = XXH3_128bits(data, size);
-  return fmt::format("{:016x}{:016x}", h.high64, h.low64);
-}
-
-// Keeps a valid UTF-8 prefix of at most `limit` bytes.
-std::string_view Truncate(std::string_view raw, size_t limit) {
-  if (raw.size() <= limit) return raw;
-  size_t n = limit;
-  while (n > 0 && (static_cast<unsigned char>(raw[n]) & 0xC0) == 0x80) --n;
-  return raw.substr(0, n);
+// A reason as every engine's text column takes it: reasons quote values, which may hold a NUL.
+std::string StorableReason(std::string reason) {
+  if (IsValidUtf8(reason) && reason.find('\0') == std::string::npos) return reason;
+  return EscapeRawText(reason, reason.size() * 4);
 }
 
 void WriteOptionalText(RowWriter& w, const std::string& text) {
@@ -96,7 +91,8 @@ struct QuarantineChunk {
   std::vector<QuarantineRow> rows;
 };
 struct FileEnd {
-  int64_t accepted, rejected;
+  DecodeCounts decoded;
+  int64_t rejected;
 };
 struct Failure {
   Status status;
@@ -217,20 +213,29 @@ class SourceStager::Impl {
     PaddedBuffer buffer;
     std::unordered_set<std::string> loaded = ledger_checksums_;
     for (const SourceFile* file : files) {
-      Status read = source.Read(*file, buffer);
+      // A .gz file stays compressed in memory and is inflated a part at a time (twice: for its
+      // checksum, then to decode it), so whatever it expands to never takes memory of that size.
+      const bool gzip = IsGzipName(file->path);
+      Status read = gzip ? source.ReadStored(*file, buffer) : source.Read(*file, buffer);
       if (!read.ok()) {
         queue.Push(Failure{read});
         break;
       }
-      std::string checksum = Checksum(buffer.data(), buffer.size());
+      const std::string_view stored(buffer.data(), buffer.size());
+      GzipDigest digest;
+      if (gzip) {
+        digest = DigestGzip(file->path, stored);
+      } else {
+        digest = {Checksum(buffer.data(), buffer.size()), static_cast<int64_t>(buffer.size())};
+      }
+      std::string checksum = std::move(digest.checksum);
       const auto known = by_path_.find(file->path);
       if (known != by_path_.end() && known->second.checksum == checksum) {
         if (!queue.Push(FileTouched{file, known->second.file_id})) break;
         continue;
       }
-      FileStart start{file,         next_file_id++,
-                      std::nullopt, loaded.count(checksum) > 0,
-                      checksum,     static_cast<int64_t>(buffer.size())};
+      FileStart start{file,     next_file_id++, std::nullopt, loaded.count(checksum) > 0,
+                      checksum, digest.bytes};
       if (known != by_path_.end()) start.replaces = known->second.file_id;
       const int64_t file_id = start.file_id;
       const bool duplicate = start.duplicate;
@@ -239,28 +244,36 @@ class SourceStager::Impl {
 
       BatchingWriter writer(queue);
       QuarantineChunk chunk;
-      int64_t accepted = 0, rejected = 0;
+      DecodeCounts decoded;
+      int64_t rejected = 0;
       auto on_reject = [&](const Rejection& r) {
         ++rejected;
         if (duplicate) return;
         chunk.rows.push_back({file_id, file->path, r.position.line, r.position.document,
-                              r.position.byte_offset, r.field, r.reason,
-                              std::string(Truncate(r.raw, kRawLimit))});
+                              r.position.byte_offset, r.field, StorableReason(r.reason),
+                              EscapeRawText(r.raw, kRawLimit)});
         if (chunk.rows.size() >= kQuarantineChunkRows) {
           queue.Push(std::move(chunk));
           chunk = QuarantineChunk();
         }
       };
-      Status status = decode(
-          *file, simdjson::padded_string_view(buffer.data(), buffer.size(), buffer.capacity()),
-          file_id, duplicate ? nullptr : &writer, accepted, on_reject);
+      RowWriter* rows = duplicate ? nullptr : &writer;
+      Status status =
+          gzip ? DecodeGzip(
+                     *file, stored,
+                     {.boundary = settings_.boundary, .max_record_size = settings_.max_record_size},
+                     decode, file_id, rows, decoded, on_reject)
+               : decode(
+                     *file,
+                     simdjson::padded_string_view(buffer.data(), buffer.size(), buffer.capacity()),
+                     file_id, rows, decoded, on_reject, nullptr);
       if (status.ok()) status = writer.Finish();
       if (!status.ok()) {
         queue.Push(Failure{status.WithContext(file->path)});
         break;
       }
       if (!chunk.rows.empty() && !queue.Push(std::move(chunk))) break;
-      if (!queue.Push(FileEnd{accepted, rejected})) break;
+      if (!queue.Push(FileEnd{std::move(decoded), rejected})) break;
     }
     queue.Flush();
     chunks.Close();
@@ -317,17 +330,22 @@ class SourceStager::Impl {
       }
     } else if (auto* end = std::get_if<FileEnd>(&message)) {
       const FileStart& current = *state.current;
-      counts.read += end->accepted + end->rejected;
+      const int64_t accepted = end->decoded.accepted;
+      counts.read += accepted + end->rejected;
       if (current.duplicate) {
-        counts.filtered += end->accepted + end->rejected;
+        counts.filtered += accepted + end->rejected;
       } else {
-        counts.loaded += end->accepted;
+        counts.loaded += accepted;
         counts.quarantined += end->rejected;
+        counts.repaired += end->decoded.repaired;
+        for (const auto& [field, n] : end->decoded.repaired_fields) {
+          counts.repaired_fields[field] += n;
+        }
       }
       ++counts.files;
       counts.bytes += current.bytes;
       ledger_rows_.push_back(
-          {current.file_id, *current.file, current.checksum, end->accepted + end->rejected});
+          {current.file_id, *current.file, current.checksum, accepted + end->rejected});
       progress_.Update([&] {
         return fmt::format("{}: {} of {} files, {} records", settings_.source_name,
                            counts.files + counts.files_skipped + counts.files_out_of_range,

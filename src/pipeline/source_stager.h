@@ -5,11 +5,14 @@
 // entry only has its metadata refreshed; a file whose bytes equal another loaded file's is read
 // and its records counted as filtered (a re-delivery under another name); a changed file first
 // has its previous version taken back (forget_file.sql). Every record of a file that is read
-// ends as loaded (a staging row), filtered or quarantined (a load_errors row).
+// ends as loaded (a staging row), filtered or quarantined (a load_errors row). Plain files are read
+// whole; .gz files are inflated a part at a time (gzip_decode.h), so memory stays bounded by the
+// per-record limit whatever they expand to.
 #pragma once
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -34,13 +37,37 @@ struct StagerSettings {
   // False when the source's rows are not staged (logs under --direct): a changed file's previous
   // version cannot be taken back then, so the run stops at it.
   bool can_take_back = true;
+  // How .gz files are cut into parts, decoded one at a time (gzip_decode.h): the decoder's
+  // record boundary and size limit.
+  RecordBoundary boundary = RecordBoundary::kLine;
+  size_t max_record_size = DocumentStream::kDefaultMaxRecordSize;
 };
 
-// Decodes one file's bytes and writes its valid records with `writer` (null: count only).
-// Calls `on_record_read` once per valid record and the reject callback per rejection.
-using DecodeInto =
-    std::function<Status(const SourceFile& file, simdjson::padded_string_view data, int64_t file_id,
-                         RowWriter* writer, int64_t& records, const OnReject& on_reject)>;
+// What one file's decoding accepted.
+struct DecodeCounts {
+  int64_t accepted = 0;
+  int64_t repaired = 0;                            // accepted records with a repaired value
+  std::map<std::string, int64_t> repaired_fields;  // per field: records with it repaired
+  // Adds `record` (an EventRecord or SongRecord) to the counts.
+  template <typename Record>
+  void Accept(const Record& record) {
+    ++accepted;
+    if (record.repaired_fields == 0) return;
+    ++repaired;
+    for (unsigned bit = 0; bit < 32; ++bit) {
+      if (record.repaired_fields & (uint32_t{1} << bit)) {
+        ++repaired_fields[std::string(RepairedFieldName(record, bit))];
+      }
+    }
+  }
+};
+
+// Decodes one file's bytes (or, with an `origin`, a part of them: see DocumentStream::Walk) and
+// writes its valid records with `writer` (null: count only). Counts each valid record in
+// `counts` and calls the reject callback per rejection.
+using DecodeInto = std::function<Status(const SourceFile& file, simdjson::padded_string_view data,
+                                        int64_t file_id, RowWriter* writer, DecodeCounts& counts,
+                                        const OnReject& on_reject, StreamOrigin* origin)>;
 
 class SourceStager {
  public:

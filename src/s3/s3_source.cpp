@@ -131,7 +131,17 @@ class S3Source final : public Source {
     }
   }
 
+  // Downloads (and read-ahead) keep the objects as stored, so a .gz object that expands to
+  // gigabytes is only ever inflated by the caller: whole here, a block at a time by the stager
+  // (ReadStored).
   Status Read(const SourceFile& file, PaddedBuffer& out) override {
+    if (!IsGzipName(file.path)) return ReadStored(file, out);
+    thread_local PaddedBuffer compressed;
+    SPARKIFY_RETURN_IF_ERROR(ReadStored(file, compressed));
+    return Gunzip(file.path, compressed.data(), compressed.size(), out);
+  }
+
+  Status ReadStored(const SourceFile& file, PaddedBuffer& out) override {
     std::unique_lock<std::mutex> lock(mu_);
     auto found = index_.find(file.path);
     if (found == index_.end()) {
@@ -192,14 +202,7 @@ class S3Source final : public Source {
 
   Status Fetch(const std::string& bucket, const std::string& key, const std::string& uri,
                PaddedBuffer& out) {
-    Status status;
-    if (IsGzipName(key)) {
-      thread_local PaddedBuffer compressed;
-      status = client_->GetObject(bucket, key, compressed);
-      if (status.ok()) status = Gunzip(uri, compressed.data(), compressed.size(), out);
-    } else {
-      status = client_->GetObject(bucket, key, out);
-    }
+    Status status = client_->GetObject(bucket, key, out);
     if (status.ok()) objects_done_.fetch_add(1, std::memory_order_relaxed);
     return status;
   }

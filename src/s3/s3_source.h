@@ -8,10 +8,11 @@
 // whose objects are none of them input files lists no files.
 //
 // Read() downloads in the background: from the first Read on, up to S3Options::connections
-// threads fetch (and gunzip) the objects that follow in listing order, at most prefetch_files
-// objects and about prefetch_bytes stored bytes ahead, so downloads overlap the caller's decoding
-// with bounded memory. Files the caller skips are dropped from the read-ahead. Reads of files not
-// in the last listing are fetched directly. Read() may be called from several threads.
+// threads fetch the objects (as stored: a .gz object is inflated by the reader) that follow in
+// listing order, at most prefetch_files objects and about prefetch_bytes stored bytes ahead, so
+// downloads overlap the caller's decoding with bounded memory. Files the caller skips are dropped
+// from the read-ahead. Reads of files not in the last listing are fetched directly. Read() may be
+// called from several threads.
 //
 // Progress (optional, used only from the threads calling List/Read): listing pages, and the
 // downloads while Read() waits for one.

@@ -3,7 +3,6 @@
 #include <simdjson.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -160,13 +159,19 @@ class LocalSource final : public Source {
   const std::vector<SkippedEntry>& Skipped() const override { return skipped_; }
 
   Status Read(const SourceFile& file, PaddedBuffer& out) override {
+    if (!IsGzipName(file.path)) return ReadStored(file, out);
+    PaddedBuffer& compressed = compressed_scratch();
+    SPARKIFY_RETURN_IF_ERROR(ReadStored(file, compressed));
+    return Gunzip(file.path, compressed.data(), compressed.size(), out);
+  }
+
+  Status ReadStored(const SourceFile& file, PaddedBuffer& out) override {
     FileDescriptor fd(::open(file.path.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) return Status::IoError(file.path + ": " + std::strerror(errno));
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0)
       return Status::IoError(file.path + ": " + std::strerror(errno));
-    const bool gzip = IsGzipName(file.path);
-    PaddedBuffer& target = gzip ? compressed_scratch() : out;
+    PaddedBuffer& target = out;
     target.Resize(static_cast<size_t>(st.st_size));
     size_t done = 0;
     while (done < target.size()) {
@@ -177,7 +182,6 @@ class LocalSource final : public Source {
       done += static_cast<size_t>(n);
     }
     target.Resize(done);
-    if (gzip) return Gunzip(file.path, target.data(), target.size(), out);
     return Status::Ok();
   }
 
@@ -214,45 +218,6 @@ void PaddedBuffer::Append(const char* bytes, size_t n) {
   Reserve(size_ + n);
   std::memcpy(data_.get() + size_, bytes, n);
   Resize(size_ + n);
-}
-
-Status Gunzip(const std::string& name, const char* compressed, size_t size, PaddedBuffer& out) {
-  out.Clear();
-  z_stream zs{};
-  if (inflateInit2(&zs, 15 + 32) != Z_OK) return Status::IoError(name + ": zlib init failed");
-  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed));
-  zs.avail_in = static_cast<uInt>(size);
-  out.Reserve(size * 4 + 4096);
-  int rc = Z_OK;
-  while (true) {
-    if (out.capacity() - simdjson::SIMDJSON_PADDING - out.size() < 65536) {
-      out.Reserve(out.size() * 2 + 65536);
-    }
-    const size_t room = out.capacity() - simdjson::SIMDJSON_PADDING - out.size();
-    zs.next_out = reinterpret_cast<Bytef*>(out.data() + out.size());
-    zs.avail_out = static_cast<uInt>(room);
-    rc = inflate(&zs, Z_NO_FLUSH);
-    out.Resize(out.size() + (room - zs.avail_out));
-    if (rc == Z_STREAM_END) {
-      // Concatenated gzip members: keep going.
-      if (zs.avail_in == 0) break;
-      inflateReset(&zs);
-      continue;
-    }
-    if (rc != Z_OK) {
-      std::string why = zs.msg ? zs.msg : "corrupt or truncated gzip data";
-      inflateEnd(&zs);
-      return Status::IoError(name + ": gzip: " + why);
-    }
-    if (zs.avail_in == 0 && zs.avail_out != 0) {
-      inflateEnd(&zs);
-      return Status::IoError(name + ": gzip: truncated data");
-    }
-  }
-  inflateEnd(&zs);
-  // Zero the padding so simdjson never sees stale bytes there.
-  std::memset(out.data() + out.size(), 0, simdjson::SIMDJSON_PADDING);
-  return Status::Ok();
 }
 
 bool IsInputName(const std::string& name) {

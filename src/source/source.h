@@ -64,6 +64,9 @@ class Source {
     static const std::vector<SkippedEntry> kNone;
     return kNone;
   }
+  // The file's bytes as stored: still compressed for .gz files (Read() is this, then Gunzip).
+  // The stager inflates .gz files a block at a time from these (gzip_stream.h).
+  virtual Status ReadStored(const SourceFile& file, PaddedBuffer& out) = 0;
   // A hint: of the last listing, only `files` will be read, in this order (the others are
   // already loaded). A source that reads ahead fetches only these. Optional.
   virtual void PlanReads(const std::vector<const SourceFile*>& files) { (void)files; }
@@ -83,7 +86,8 @@ std::string QuotedPath(std::string_view path);
 // skipped); a missing `root` is kInvalidArgument, a folder or entry that cannot be read kIoError.
 std::unique_ptr<Source> MakeLocalSource(std::string root);
 
-// Inflates gzip (or zlib) `compressed` into `out`; the message names `name` on failure.
+// Inflates gzip (or zlib) `compressed` into `out`, whole; the message names `name` on failure.
+// (gzip_stream.cpp; GzipStream reads a block at a time.)
 Status Gunzip(const std::string& name, const char* compressed, size_t size, PaddedBuffer& out);
 
 }  // namespace sparkify

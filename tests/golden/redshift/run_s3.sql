@@ -203,7 +203,7 @@ FROM stl_load_errors
 WHERE query = PG_LAST_COPY_ID()
 ORDER BY filename, line_number;
 INSERT INTO "load_errors" ("run_id", "file_id", "source", "path", "line", "document", "byte_offset", "field", "reason", "raw_text") VALUES
-(1, 2, 'logs', 's3://sparkify-data/log_data/2018/11/2018-11-02-events.json', 3, NULL, NULL, 'ts', 'Invalid digit, Value ''y'', Pos 0, Type: Long', '{"ts":"yesterday","sessionId":1}');
+(1, 2, 'logs', 's3://sparkify-data/log_data/2018/11/2018-11-02-events.json', 3, NULL, NULL, 'ts', 'Invalid digit, Value ''y'', Pos 0, Type: Long', '{"ts":"yesterday","sessionId":1,"song":"a\\\\\\\\N"}');
 SELECT COUNT(*) FROM load_events;
 -- The rows a COPY batch loaded into load_events become staging_events rows of batch
 -- 2. COPY does not say which file or line a row came from: every row carries the
@@ -439,5 +439,5 @@ SELECT COUNT(*) FROM artists;
 SELECT COUNT(*) FROM time;
 SELECT COUNT(*) FROM load_errors;
 SELECT COUNT(*) FROM songplays WHERE song_id IS NOT NULL;
-UPDATE etl_runs SET finished_at = '<time>', report = '{"run_id": 1, "engine": "redshift", "sources": {"songs": {"files": 3, "files_skipped": 0, "files_replaced": 0, "files_out_of_range": 0, "entries_skipped": 0, "bytes": 502, "read": 3, "loaded": 3, "filtered": 0, "quarantined": 0}, "logs": {"files": 2, "files_skipped": 0, "files_replaced": 0, "files_out_of_range": 0, "entries_skipped": 0, "bytes": 3355, "read": 11, "loaded": 9, "filtered": 0, "quarantined": 2, "songplays": 0}}, "songplays": {"added": 0, "matched": 0}, "tables": {"artists": 0, "load_errors": 0, "songplays": 0, "songs": 0, "staging_events": 0, "staging_songs": 0, "time": 0, "users": 0}, "seconds": {...}, "first_errors": ["s3://sparkify-data/log_data/2018/11/2018-11-02-events.json:3: ts: Invalid digit, Value ''y'', Pos 0, Type: Long", "s3://manifest: ts: timestamp -5 is outside 1970-01-01 .. 9999-12-31 (epoch milliseconds expected)"], "warnings": []}' WHERE run_id = 1;
+UPDATE etl_runs SET finished_at = '<time>', report = '{"run_id": 1, "engine": "redshift", "sources": {"songs": {"files": 3, "files_skipped": 0, "files_replaced": 0, "files_out_of_range": 0, "entries_skipped": 0, "bytes": 502, "read": 3, "loaded": 3, "filtered": 0, "quarantined": 0, "repaired": 0, "repaired_fields": {}}, "logs": {"files": 2, "files_skipped": 0, "files_replaced": 0, "files_out_of_range": 0, "entries_skipped": 0, "bytes": 3355, "read": 11, "loaded": 9, "filtered": 0, "quarantined": 2, "repaired": 0, "repaired_fields": {}, "songplays": 0}}, "songplays": {"added": 0, "matched": 0}, "tables": {"artists": 0, "load_errors": 0, "songplays": 0, "songs": 0, "staging_events": 0, "staging_songs": 0, "time": 0, "users": 0}, "seconds": {...}, "first_errors": ["s3://sparkify-data/log_data/2018/11/2018-11-02-events.json:3: ts: Invalid digit, Value ''y'', Pos 0, Type: Long", "s3://manifest: ts: timestamp -5 is outside 1970-01-01 .. 9999-12-31 (epoch milliseconds expected)"], "warnings": []}' WHERE run_id = 1;
 COMMIT;
