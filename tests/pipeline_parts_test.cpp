@@ -4,6 +4,7 @@
 
 #include <thread>
 
+#include "base/numbers.h"
 #include "pipeline/bounded_queue.h"
 #include "pipeline/row_batch.h"
 #include "pipeline/source_stager.h"
@@ -106,6 +107,19 @@ TEST(Gunzip, TruncatedDataIsAnErrorNamingTheFile) {
   Status cut = Gunzip("x.json.gz", zipped.data(), zipped.size() / 2, out);
   ASSERT_FALSE(cut.ok());
   EXPECT_NE(cut.message().find("x.json.gz"), std::string::npos);
+}
+
+TEST(ParseNumber, TakesOnlyAWholeNumberInRange) {
+  EXPECT_EQ(ParseNumber<int64_t>("-42"), -42);
+  EXPECT_EQ(ParseNumber<uint64_t>("18446744073709551615"), UINT64_MAX);
+  EXPECT_DOUBLE_EQ(*ParseNumber<double>("218.93179"), 218.93179);
+  for (const char* bad : {"", " 1", "1 ", "12x", "0x10", "99999999999999999999"}) {
+    EXPECT_FALSE(ParseNumber<int64_t>(bad).has_value()) << bad;
+  }
+  auto from_warehouse = NumberFromWarehouse<int64_t>("NaN", "load_files.size");
+  ASSERT_FALSE(from_warehouse.ok());
+  EXPECT_EQ(from_warehouse.status().message(),
+            "load_files.size: the warehouse returned 'NaN' where a number was expected");
 }
 
 TEST(ErrorBudget, ParsesCountsAndPercentages) {

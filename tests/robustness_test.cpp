@@ -209,6 +209,21 @@ TEST(Robustness, AChangedFileReplacesWhatItsPreviousVersionContributed) {
   EXPECT_EQ(StarTables(d.db), StarTables(scratch / "fresh.db"));
 }
 
+// A warehouse's answer that is not the number its column promises (SQLite keeps any value in an
+// INTEGER column) is one error naming the column, never an exception that ends the process.
+TEST(Robustness, ANonNumberInTheLedgerIsAnErrorNamingTheColumn) {
+  Dataset d;
+  ASSERT_EQ(RunSparkify("run " + d.Args()).exit_code, 0);
+  const auto star = StarTables(d.db);
+  ASSERT_EQ(
+      testing::SqliteExec(d.db, "UPDATE load_files SET size = 'twelve' WHERE source = 'logs'"), "");
+  auto r = RunSparkify("run " + d.Args());
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_NE(r.err.find("load_files.size: the warehouse returned 'twelve'"), std::string::npos)
+      << r.err;
+  EXPECT_EQ(StarTables(d.db), star);
+}
+
 TEST(Robustness, ConcurrentRunsNeverInterleave) {
   Dataset d;
   ASSERT_EQ(RunSparkify("create-tables --database " + d.db.string()).exit_code, 0);

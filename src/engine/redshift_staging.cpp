@@ -7,6 +7,7 @@
 #include <charconv>
 #include <unordered_map>
 
+#include "base/numbers.h"
 #include "decode/raw_text.h"
 #include "engine/sql_catalog.h"
 #include "pipeline/json_text.h"
@@ -264,7 +265,11 @@ class RedshiftStaging::Impl {
       for (const auto& row : errors->rows) {
         Rejection r;
         r.path = PathOf(plan, row[0].value_or(""));
-        r.line = row[1] ? std::optional<int64_t>(std::stoll(*row[1])) : std::nullopt;
+        if (row[1]) {
+          auto line = NumberFromWarehouse<int64_t>(*row[1], "stl_load_errors.line_number");
+          if (!line.ok()) return line.status();
+          r.line = *line;
+        }
         r.field = row[2].value_or("");
         r.reason = row[3].value_or("rejected by COPY");
         // Escaped as the other engines store raw text (raw_text.h): one reading for all.
@@ -471,7 +476,7 @@ class RedshiftStaging::Impl {
     auto rows = engine_->Query(sql);
     if (!rows.ok()) return rows.status();
     if (rows->rows.empty() || rows->rows[0].empty() || !rows->rows[0][0]) return int64_t{0};
-    return static_cast<int64_t>(std::stoll(*rows->rows[0][0]));
+    return NumberFromWarehouse<int64_t>(*rows->rows[0][0], "a count");
   }
 
   Status WriteRejections(const ServerLoadRequest& request, int64_t run_id, int64_t file_id,

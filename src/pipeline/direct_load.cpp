@@ -1,5 +1,6 @@
 #include "pipeline/direct_load.h"
 
+#include "base/numbers.h"
 #include "engine/sql_catalog.h"
 
 namespace sparkify {
@@ -125,7 +126,9 @@ Status LoadSongCatalog(Engine& engine, SongCatalog& catalog) {
   auto rows = engine.Query(*sql);
   if (!rows.ok()) return rows.status().WithContext("direct_song_catalog");
   for (const auto& row : rows->rows) {
-    catalog.Add(*row[0], *row[1], std::stod(*row[2]), *row[3], row[4]);
+    auto duration = NumberFromWarehouse<double>(row[2].value_or(""), "songs.duration");
+    if (!duration.ok()) return duration.status();
+    catalog.Add(row[0].value_or(""), row[1].value_or(""), *duration, row[3].value_or(""), row[4]);
   }
   return Status::Ok();
 }

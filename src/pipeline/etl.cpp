@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "base/numbers.h"
 #include "decode/decoders.h"
 #include "engine/sql_catalog.h"
 #include "pipeline/direct_load.h"
@@ -42,7 +43,7 @@ Result<int64_t> QueryInteger(Engine& engine, const std::string& sql) {
   auto result = engine.Query(sql);
   if (!result.ok()) return result.status();
   if (result->rows.empty() || result->rows[0].empty() || !result->rows[0][0]) return int64_t{0};
-  return static_cast<int64_t>(std::stoll(*result->rows[0][0]));
+  return NumberFromWarehouse<int64_t>(*result->rows[0][0], "a count");
 }
 
 Status ExecuteNamed(Engine& engine, const char* name,
@@ -370,18 +371,18 @@ Result<ErrorBudget> ParseErrorBudget(const std::string& text) {
   ErrorBudget budget;
   const bool percent = !text.empty() && text.back() == '%';
   const std::string number = percent ? text.substr(0, text.size() - 1) : text;
-  try {
-    size_t used = 0;
-    if (percent) {
-      budget.max_percent = std::stod(number, &used);
-      if (used == number.size() && budget.max_percent >= 0 && budget.max_percent <= 100) {
-        return budget;
-      }
-    } else {
-      budget.max_count = std::stoll(number, &used);
-      if (used == number.size() && *budget.max_count >= 0) return budget;
+  if (percent) {
+    const auto value = ParseNumber<double>(number);
+    if (value && *value >= 0 && *value <= 100) {
+      budget.max_percent = *value;
+      return budget;
     }
-  } catch (const std::exception&) {  // std::sto* report bad numbers by throwing
+  } else {
+    const auto value = ParseNumber<int64_t>(number);
+    if (value && *value >= 0) {
+      budget.max_count = *value;
+      return budget;
+    }
   }
   return Status::InvalidArgument("--max-errors: invalid value '" + text +
                                  "' (expected a count such as 100 or a percentage such as 0.5%)");

@@ -1,10 +1,15 @@
 // The ledger and quarantine tables as the stagers write them (client-side and server-side), and
 // a ledger row as they read it back: one definition, so the two stagers cannot drift apart.
+// ReadLedger runs a query on the caller's engine; not thread-safe with other use of that engine.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
+
+#include "sparkify/engine.h"
+#include "sparkify/status.h"
 
 namespace sparkify {
 
@@ -24,5 +29,10 @@ struct LedgerEntry {
   std::string etag;
   std::string checksum;
 };
+
+// The load_files rows of `source` ("songs" or "logs") by path (sql/common/ledger_read.sql). A
+// value that is not the number its column holds is an error naming the column.
+Result<std::unordered_map<std::string, LedgerEntry>> ReadLedger(Engine& engine,
+                                                                const std::string& source);
 
 }  // namespace sparkify

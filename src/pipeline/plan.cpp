@@ -140,6 +140,8 @@ Result<std::string> PlanRun(const EngineBlueprint& engine, Source& songs, Source
   }
   std::string file_id = kFirstFileId;
   for (const Staged& s : staged) {
+    const std::map<std::string, std::string> ledger_vars = {
+        {"source", SqlQuote(s.source, traits.backslash_escapes_in_literals)}};
     if (options.direct && s.table == std::string("staging_events")) {
       out +=
           "-- --direct: the songs' transforms run before the logs are read; the indexes when "
@@ -149,10 +151,7 @@ Result<std::string> PlanRun(const EngineBlueprint& engine, Source& songs, Source
       out += "-- the catalog, read into memory for the plays' match:\n";
       SPARKIFY_RETURN_IF_ERROR(append("direct_song_catalog"));
       out += ";\n";
-      out += fmt::format(
-          "SELECT path, file_id, size, mtime_ns, etag, checksum FROM load_files WHERE source = "
-          "{};\n",
-          SqlQuote(s.source, traits.backslash_escapes_in_literals));
+      SPARKIFY_RETURN_IF_ERROR(append("ledger_read", ledger_vars));
       out += fmt::format(
           "-- load logs (--direct): the client reads and decodes {} file(s); each play (page "
           "NextSong) is matched against the catalog and written into songplays and time (INSERT "
@@ -165,10 +164,7 @@ Result<std::string> PlanRun(const EngineBlueprint& engine, Source& songs, Source
       SPARKIFY_RETURN_IF_ERROR(append("direct_users"));
       continue;
     }
-    out += fmt::format(
-        "SELECT path, file_id, size, mtime_ns, etag, checksum FROM load_files WHERE source = "
-        "{};\n",
-        SqlQuote(s.source, traits.backslash_escapes_in_literals));
+    SPARKIFY_RETURN_IF_ERROR(append("ledger_read", ledger_vars));
     if (traits.stages_through_client) {
       out += fmt::format(
           "-- stage {}: the client reads and decodes {} file(s) and bulk-loads their records into "

@@ -47,16 +47,9 @@ Status StageOnServer(Engine& engine, ServerStaging& staging, Source& source,
   if (!listed.ok()) return listed.status();
   const std::vector<SourceFile>& files = *listed;
 
-  auto rows = engine.Query(
-      "SELECT path, file_id, size, mtime_ns, etag, checksum FROM load_files WHERE source = " +
-      SqlQuote(settings.source_name, backslashes));
-  if (!rows.ok()) return rows.status();
-  std::unordered_map<std::string, LedgerEntry> ledger;
-  for (const auto& row : rows->rows) {
-    ledger[*row[0]] =
-        LedgerEntry{std::stoll(*row[1]), std::stoull(*row[2]), row[3] ? std::stoll(*row[3]) : 0,
-                    row[4].value_or(""), row[5].value_or("")};
-  }
+  auto read = ReadLedger(engine, settings.source_name);
+  if (!read.ok()) return read.status();
+  std::unordered_map<std::string, LedgerEntry>& ledger = *read;
 
   // The checksum of a file: its ETag for S3 objects, XXH3-128 of its bytes for local files.
   PaddedBuffer buffer;

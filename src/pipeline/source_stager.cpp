@@ -364,16 +364,10 @@ class SourceStager::Impl {
   }
 
   Status ReadLedger() {
-    auto rows = engine_.Query(
-        "SELECT path, file_id, size, mtime_ns, etag, checksum FROM load_files WHERE source = " +
-        SqlQuote(settings_.source_name));
-    if (!rows.ok()) return rows.status();
-    for (const auto& row : rows->rows) {
-      LedgerEntry e{std::stoll(*row[1]), std::stoull(*row[2]), row[3] ? std::stoll(*row[3]) : 0,
-                    row[4].value_or(""), row[5].value_or("")};
-      ledger_checksums_.insert(e.checksum);
-      by_path_[*row[0]] = std::move(e);
-    }
+    auto ledger = sparkify::ReadLedger(engine_, settings_.source_name);
+    if (!ledger.ok()) return ledger.status();
+    by_path_ = std::move(*ledger);
+    for (const auto& [path, entry] : by_path_) ledger_checksums_.insert(entry.checksum);
     return Status::Ok();
   }
 

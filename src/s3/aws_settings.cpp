@@ -6,6 +6,8 @@
 #include <sstream>
 #include <vector>
 
+#include "base/numbers.h"
+
 namespace sparkify {
 namespace {
 
@@ -40,8 +42,8 @@ int OnCredentialsValue(void* user, const char* section, const char* name, const 
   if (state->profile != section) return 1;
   std::string v = value ? value : "";
   if (!v.empty() && v[0] == kPlaceholder) {
-    const size_t index = std::stoul(v.substr(1));
-    if (index < state->long_values.size()) v = state->long_values[index];
+    const auto index = ParseNumber<size_t>(std::string_view(v).substr(1));
+    if (index && *index < state->long_values.size()) v = state->long_values[*index];
   }
   const std::string key = Lower(name);
   if (key == "aws_access_key_id") state->credentials.access_key_id = v;

@@ -204,6 +204,7 @@ SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM staging_events LIMIT 1) AS e) + (SEL
 -- when both staging tables are empty (a first load, --full-refresh):
 -- Redshift has no indexes: its tables are ordered by their sort keys (create_tables.sql),
 -- so there is nothing to drop before a first load or to build after it.
+-- The ledger of one source: what decides whether a listed file is unchanged, touched or changed.
 SELECT path, file_id, size, mtime_ns, etag, checksum FROM load_files WHERE source = 'songs';
 -- stage songs: 2 file(s) into staging_songs as batch (file id) {{first_file_id}}, loaded by the cluster with COPY
 -- upload data/song_data/A/TRAAAAW128F429D538.json to s3://stage-bucket/team/sparkify/run-{{run_id}}-20181201T063000Z/songs/000001-TRAAAAW128F429D538.json
@@ -281,6 +282,7 @@ FROM load_songs;
 SELECT COUNT(*) FROM staging_songs WHERE file_id = {{first_file_id}};
 SELECT path, reason FROM load_errors WHERE file_id = {{first_file_id}} AND line IS NULL ORDER BY reason LIMIT 5;
 -- one load_files row per file, file id {{first_file_id}} (INSERT ... VALUES)
+-- The ledger of one source: what decides whether a listed file is unchanged, touched or changed.
 SELECT path, file_id, size, mtime_ns, etag, checksum FROM load_files WHERE source = 'logs';
 -- stage logs: 1 file(s) into staging_events as batch (file id) {{first_file_id}} + 1, loaded by the cluster with COPY
 -- upload data/log_data/2018-11-02-events.json to s3://stage-bucket/team/sparkify/run-{{run_id}}-20181201T063000Z/logs/000001-2018-11-02-events.json

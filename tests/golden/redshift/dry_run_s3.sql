@@ -39,6 +39,7 @@ SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM staging_events LIMIT 1) AS e) + (SEL
 -- when both staging tables are empty (a first load, --full-refresh):
 -- Redshift has no indexes: its tables are ordered by their sort keys (create_tables.sql),
 -- so there is nothing to drop before a first load or to build after it.
+-- The ledger of one source: what decides whether a listed file is unchanged, touched or changed.
 SELECT path, file_id, size, mtime_ns, etag, checksum FROM load_files WHERE source = 'songs';
 -- stage songs: 3 file(s) into staging_songs as batch (file id) {{first_file_id}}, loaded by the cluster with COPY
 -- write s3://sparkify-staging/runs/run-{{run_id}}-20181130T230000Z/songs.manifest:
@@ -157,6 +158,7 @@ FROM load_songs;
 SELECT COUNT(*) FROM staging_songs WHERE file_id = {{first_file_id}};
 SELECT path, reason FROM load_errors WHERE file_id = {{first_file_id}} AND line IS NULL ORDER BY reason LIMIT 5;
 -- one load_files row per file, file id {{first_file_id}} (INSERT ... VALUES)
+-- The ledger of one source: what decides whether a listed file is unchanged, touched or changed.
 SELECT path, file_id, size, mtime_ns, etag, checksum FROM load_files WHERE source = 'logs';
 -- stage logs: 2 file(s) into staging_events as batch (file id) {{first_file_id}} + 1, loaded by the cluster with COPY
 -- check s3://udacity-dend/log_json_path.json: the 18 event fields in staging_events' order

@@ -25,7 +25,9 @@ SELECT MAX(file_id) FROM load_files;
 SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM staging_events LIMIT 1) AS e) + (SELECT COUNT(*) FROM (SELECT 1 FROM staging_songs LIMIT 1) AS s);
 -- Redshift has no indexes: its tables are ordered by their sort keys (create_tables.sql),
 -- so there is nothing to drop before a first load or to build after it.;
+-- The ledger of one source: what decides whether a listed file is unchanged, touched or changed.
 SELECT path, file_id, size, mtime_ns, etag, checksum FROM load_files WHERE source = 'songs';
+-- The ledger of one source: what decides whether a listed file is unchanged, touched or changed.
 SELECT path, file_id, size, mtime_ns, etag, checksum FROM load_files WHERE source = 'logs';
 -- A changed file replaces its previous version: remember what that version staged (for the
 -- transforms to take back), then remove its staged rows, its quarantine rows and its ledger row.

@@ -25,6 +25,7 @@ SELECT MAX(file_id) FROM load_files;
 SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM staging_events LIMIT 1) AS e) + (SELECT COUNT(*) FROM (SELECT 1 FROM staging_songs LIMIT 1) AS s);
 -- Redshift has no indexes: its tables are ordered by their sort keys (create_tables.sql),
 -- so there is nothing to drop before a first load or to build after it.;
+-- The ledger of one source: what decides whether a listed file is unchanged, touched or changed.
 SELECT path, file_id, size, mtime_ns, etag, checksum FROM load_files WHERE source = 'songs';
 -- The table a COPY of the song catalog loads into: temporary and emptied before each load. Its
 -- column names are the catalog's JSON keys, so COPY maps them with FORMAT AS JSON 'auto'
@@ -133,6 +134,7 @@ INSERT INTO "load_files" ("file_id", "source", "path", "size", "mtime_ns", "etag
 (1, 'songs', 's3://sparkify-data/song_data/A/one.json', 182, 0, '1c793673e257e61eee61230ccadc9ae9', 'etag:1c793673e257e61eee61230ccadc9ae9', NULL, 1, '<time>'),
 (1, 'songs', 's3://sparkify-data/song_data/A/two.json', 188, 0, '891546be67e2accdfe265e2801a70178', 'etag:891546be67e2accdfe265e2801a70178', NULL, 1, '<time>'),
 (1, 'songs', 's3://sparkify-data/song_data/B/three.json.gz', 132, 0, '8fbf97e0b06a8b5544f4f038c929a592', 'etag:8fbf97e0b06a8b5544f4f038c929a592', NULL, 1, '<time>');
+-- The ledger of one source: what decides whether a listed file is unchanged, touched or changed.
 SELECT path, file_id, size, mtime_ns, etag, checksum FROM load_files WHERE source = 'logs';
 -- The table a COPY of event logs loads into: temporary (private to the session, dropped with it)
 -- and emptied before each load. Its columns follow the JSONPaths order (LOG_JSONPATH, or
