@@ -8,11 +8,11 @@
 #include <filesystem>
 #include <regex>
 
+#include "base/sql_text.h"
 #include "engine/redshift_engine.h"
 #include "engine/redshift_staging.h"
 #include "engine/sqlite_engine.h"
 #include "pipeline/plan.h"
-#include "pipeline/sql_text.h"
 #include "redshift_support.h"
 #include "sparkify/pipeline.h"
 

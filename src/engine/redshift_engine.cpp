@@ -6,8 +6,8 @@
 #include <cmath>
 #include <iterator>
 
+#include "base/sql_text.h"
 #include "engine/sql_catalog.h"
-#include "pipeline/sql_text.h"
 
 namespace sparkify {
 namespace {

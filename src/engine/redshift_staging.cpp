@@ -7,12 +7,12 @@
 #include <charconv>
 #include <unordered_map>
 
+#include "base/json_string.h"
 #include "base/numbers.h"
+#include "base/sql_text.h"
 #include "decode/raw_text.h"
 #include "engine/sql_catalog.h"
-#include "pipeline/json_text.h"
 #include "pipeline/ledger.h"
-#include "pipeline/sql_text.h"
 #include "s3/s3_client.h"
 
 namespace sparkify {

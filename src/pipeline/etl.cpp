@@ -10,6 +10,7 @@
 #include <ctime>
 
 #include "base/numbers.h"
+#include "base/sql_text.h"
 #include "decode/decoders.h"
 #include "engine/sql_catalog.h"
 #include "pipeline/direct_load.h"
@@ -17,7 +18,6 @@
 #include "pipeline/progress.h"
 #include "pipeline/server_stager.h"
 #include "pipeline/source_stager.h"
-#include "pipeline/sql_text.h"
 #include "pipeline/staging.h"
 #include "pipeline/steps.h"
 #include "s3/s3_source.h"

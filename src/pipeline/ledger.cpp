@@ -1,8 +1,8 @@
 #include "pipeline/ledger.h"
 
 #include "base/numbers.h"
+#include "base/sql_text.h"
 #include "engine/sql_catalog.h"
-#include "pipeline/sql_text.h"
 
 namespace sparkify {
 

@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "base/sql_text.h"
 #include "engine/sql_catalog.h"
 #include "pipeline/server_stager.h"
-#include "pipeline/sql_text.h"
 #include "pipeline/steps.h"
 #include "s3/s3_source.h"
 

@@ -1,7 +1,7 @@
 // The load report, as stable JSON for tools (`etl --json`) and as a short summary for people.
 #include <fmt/format.h>
 
-#include "pipeline/json_text.h"
+#include "base/json_string.h"
 #include "sparkify/pipeline.h"
 
 namespace sparkify {

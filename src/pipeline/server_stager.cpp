@@ -8,10 +8,10 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "base/sql_text.h"
 #include "engine/sql_catalog.h"
 #include "pipeline/ledger.h"
 #include "pipeline/source_stager.h"
-#include "pipeline/sql_text.h"
 
 namespace sparkify {
 namespace {

@@ -9,6 +9,7 @@
 #include <unordered_set>
 #include <variant>
 
+#include "base/sql_text.h"
 #include "decode/raw_text.h"
 #include "decode/text_repair.h"
 #include "engine/sql_catalog.h"
@@ -16,7 +17,6 @@
 #include "pipeline/gzip_decode.h"
 #include "pipeline/ledger.h"
 #include "pipeline/row_batch.h"
-#include "pipeline/sql_text.h"
 
 namespace sparkify {
 namespace {
