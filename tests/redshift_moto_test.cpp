@@ -146,10 +146,11 @@ struct Script {
 };
 
 struct Cluster {
-  Cluster(const MotoServer& moto, const std::string& log_jsonpath)
+  // `staging_uri` "": no [S3] STAGING, as in the course's dwh.cfg.
+  Cluster(const MotoServer& moto, const std::string& log_jsonpath,
+          const std::string& staging_uri = std::string("s3://") + kStaging + "/runs")
       : engine(RedshiftEngine::Traits(), Begin()),
-        staging({kRole, log_jsonpath, std::string("s3://") + kStaging + "/runs", NoEnv()},
-                &engine) {
+        staging({kRole, log_jsonpath, staging_uri, NoEnv()}, &engine) {
     engine.staging = &staging;
     engine.answer = script.Answer();
     (void)moto;
@@ -245,6 +246,103 @@ TEST(RedshiftMoto, FirstRunFromS3TranscriptAndManifests) {
             "{\"entries\": [\n"
             "  {\"url\": \"s3://sparkify-data/song_data/B/three.json.gz\", \"mandatory\": true}\n"
             "]}\n");
+}
+
+// The course's dwh.cfg has no [S3] STAGING: COPY reads the sources themselves, as its etl.py does.
+TEST(RedshiftMoto, WithoutStagingCopyReadsTheSourcesThemselves) {
+  std::unique_ptr<MotoServer> moto;
+  SPARKIFY_START_MOTO(moto);
+  auto s3 = Client(*moto);
+  ASSERT_TRUE(s3->CreateBucket(kData).ok());
+  ASSERT_TRUE(s3->PutObject(kData, "song_data/A/one.json", kSong1).ok());
+  ASSERT_TRUE(s3->PutObject(kData, "song_data/B/two.json", kSong2).ok());
+  ASSERT_TRUE(s3->PutObject(kData, "log_data/2018/11/2018-11-01-events.json", Events(1, 5)).ok());
+  ASSERT_TRUE(s3->PutObject(kData, "log_json_path.json", LogJsonPathsDocument()).ok());
+  const std::string jsonpath = std::string("s3://") + kData + "/log_json_path.json";
+  EtlOptions options;
+  options.song_data = std::string("s3://") + kData + "/song_data";
+  options.log_data = std::string("s3://") + kData + "/log_data";
+  options.s3 = MotoOptions(*moto);
+  options.max_errors.max_count = 10;  // the script's stage_events.sql rejects one
+
+  // A first load: every object under each folder is new, so one COPY per folder, no manifest.
+  Cluster first(*moto, jsonpath, "");
+  auto report = RunEtl(first.engine, options);
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(report->songs.files, 2);
+  EXPECT_EQ(report->logs.files, 1);
+  ExpectGolden("run_s3_without_staging.sql", Stable(first.engine.transcript));
+  const std::string& sql = first.engine.transcript;
+  EXPECT_NE(sql.find("FROM 's3://sparkify-data/song_data/'\n"), std::string::npos);
+  EXPECT_NE(sql.find("FROM 's3://sparkify-data/log_data/'\n"), std::string::npos);
+  EXPECT_EQ(sql.find("\nMANIFEST\n"), std::string::npos);  // the COPY option, not comments
+
+  // The next day: one new object beside the loaded ones, read by a COPY of its own key.
+  ASSERT_TRUE(s3->PutObject(kData, "log_data/2018/11/2018-11-02-events.json", Events(2, 6)).ok());
+  auto objects = s3->ListObjects(kData, "");
+  ASSERT_TRUE(objects.ok());
+  auto ledger_row = [&](const std::string& key, const char* file_id) {
+    for (const ObjectInfo& o : *objects) {
+      if (o.key != key) continue;
+      return std::vector<std::optional<std::string>>{std::string("s3://") + kData + "/" + key,
+                                                     file_id,
+                                                     std::to_string(o.size),
+                                                     "0",
+                                                     o.etag,
+                                                     "etag:" + o.etag};
+    }
+    ADD_FAILURE() << key << " not listed";
+    return std::vector<std::optional<std::string>>{};
+  };
+  Cluster second(*moto, jsonpath, "");
+  second.script.max_run_id = "1";
+  second.script.max_file_id = "2";
+  second.script.ledger_songs = {ledger_row("song_data/A/one.json", "1"),
+                                ledger_row("song_data/B/two.json", "1")};
+  second.script.ledger_logs = {ledger_row("log_data/2018/11/2018-11-01-events.json", "2")};
+  report = RunEtl(second.engine, options);
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(report->logs.files_skipped, 1);
+  EXPECT_EQ(report->songs.files_skipped, 2);
+  EXPECT_NE(second.engine.transcript.find(
+                "FROM 's3://sparkify-data/log_data/2018/11/2018-11-02-events.json'\n"),
+            std::string::npos)
+      << second.engine.transcript;
+  EXPECT_EQ(second.engine.transcript.find("COPY load_songs"), std::string::npos);
+
+  // An object whose key begins with the new file's key would be read by that COPY too: refused.
+  ASSERT_TRUE(
+      s3->PutObject(kData, "log_data/2018/11/2018-11-02-events.json.bak", Events(2, 1)).ok());
+  Cluster third(*moto, jsonpath, "");
+  third.script = second.script;
+  third.engine.answer = third.script.Answer();
+  report = RunEtl(third.engine, options);
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(report.status().message().find(
+                "s3://sparkify-data/log_data/2018/11/2018-11-02-events.json: a COPY of this "
+                "object without a manifest would also read "
+                "s3://sparkify-data/log_data/2018/11/2018-11-02-events.json.bak"),
+            std::string::npos)
+      << report.status().message();
+  EXPECT_NE(report.status().message().find("set [S3] STAGING"), std::string::npos);
+  EXPECT_EQ(third.engine.transcript.find("COPY load_events"), std::string::npos);
+
+  // Local files and a missing LOG_JSONPATH need a staging location, and say so.
+  TempDir dir;
+  WriteFile(dir / "song_data/one.json", kSong1);
+  EtlOptions local = options;
+  local.song_data = (dir / "song_data").string();
+  Cluster fourth(*moto, jsonpath, "");
+  report = RunEtl(fourth.engine, local);
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(report.status().message().find("one.json: a local file: the cluster reads only S3"),
+            std::string::npos)
+      << report.status().message();
+  Cluster fifth(*moto, "", "");
+  report = RunEtl(fifth.engine, options);
+  ASSERT_FALSE(report.ok());
+  EXPECT_NE(report.status().message().find("set [S3] LOG_JSONPATH"), std::string::npos)
+      << report.status().message();
 }
 
 TEST(RedshiftMoto, AWrongLogJsonPathStopsTheRunBeforeAnyCopy) {

@@ -115,7 +115,7 @@ TEST(RedshiftGolden, DryRunOfARunFromLocalFiles) {
   ExpectGolden("dry_run_local.sql", *plan);
 }
 
-TEST(RedshiftPlan, RefusesWithoutRoleOrStaging) {
+TEST(RedshiftPlan, RefusesWithoutRoleOrStagingForLocalFiles) {
   Config config = RedshiftConfig();
   config.iam_role_arn.clear();
   auto engine = EngineBlueprintFor(config);
@@ -128,11 +128,14 @@ TEST(RedshiftPlan, RefusesWithoutRoleOrStaging) {
   EXPECT_NE(plan.status().message().find("[IAM_ROLE] ARN"), std::string::npos)
       << plan.status().message();
 
+  // Without a staging location, local files cannot reach the cluster (S3 sources can: see
+  // RedshiftMoto.WithoutStagingCopyReadsTheSourcesThemselves).
   config = RedshiftConfig();
   config.staging_uri.clear();
   engine = EngineBlueprintFor(config);
   ASSERT_TRUE(engine.ok());
-  plan = PlanRun(*engine, songs, logs, options, "2018-11-30 23:00:00");
+  ListedSource local_songs({SourceFile{"data/song_data/a.json", 1, 0, ""}});
+  plan = PlanRun(*engine, local_songs, logs, options, "2018-11-30 23:00:00");
   ASSERT_FALSE(plan.ok());
   EXPECT_NE(plan.status().message().find("--staging-uri s3://bucket/prefix"), std::string::npos)
       << plan.status().message();

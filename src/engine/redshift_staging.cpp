@@ -190,7 +190,15 @@ class RedshiftStaging::Impl {
                          options_.log_jsonpath);
     }
     for (const Batch& b : plan.batches) {
-      out += fmt::format("-- write {}:\n", b.manifest_url) + Commented(b.manifest_body);
+      if (b.manifest_key.empty()) {
+        out += fmt::format(
+            "-- COPY from {}: {}\n", b.from,
+            b.urls.size() == 1 && b.urls[0] == b.from
+                ? "one object, no other key begins with its key"
+                : fmt::format("every object under it is one of the {} listed", b.urls.size()));
+      } else {
+        out += fmt::format("-- write {}:\n", b.manifest_url) + Commented(b.manifest_body);
+      }
     }
     out += Statement(plan.create_sql);
     for (const Batch& b : plan.batches) {
@@ -218,11 +226,9 @@ class RedshiftStaging::Impl {
     const LoadPlan& plan = *built;
     if (plan.batches.empty()) return ServerLoadResult{};
 
-    auto settings = ResolveAwsSettings(request.s3, options_.env);
-    if (!settings.ok()) return settings.status().WithContext(options_.staging_uri);
-    S3ClientOptions client_options;
-    client_options.settings = std::move(settings.value());
-    S3Client s3(std::move(client_options));
+    auto client = Client(request);
+    if (!client.ok()) return client.status();
+    S3Client& s3 = **client;
 
     // Everything the cluster reads must be in S3 before the first COPY.
     PaddedBuffer buffer;
@@ -249,6 +255,7 @@ class RedshiftStaging::Impl {
           CheckLogJsonPaths(options_.log_jsonpath, std::string(buffer.data(), buffer.size())));
     }
     for (const Batch& b : plan.batches) {
+      if (b.manifest_key.empty()) continue;
       SPARKIFY_RETURN_IF_ERROR(
           s3.PutObject(plan.staging_bucket, b.manifest_key, b.manifest_body, "application/json"));
     }
@@ -259,7 +266,7 @@ class RedshiftStaging::Impl {
     for (const Batch& b : plan.batches) {
       SPARKIFY_RETURN_IF_ERROR(
           engine_->Execute(b.copy_sql)
-              .WithContext(fmt::format("COPY {} from {}", plan.load_table, b.manifest_url)));
+              .WithContext(fmt::format("COPY {} from {}", plan.load_table, b.from)));
       auto errors = engine_->Query(plan.errors_sql);
       if (!errors.ok()) return errors.status().WithContext("reading STL_LOAD_ERRORS");
       for (const auto& row : errors->rows) {
@@ -313,6 +320,8 @@ class RedshiftStaging::Impl {
   };
   struct Batch {
     bool gzip = false;
+    // What COPY reads from: the manifest (manifest_* set), a folder prefix or one object key.
+    std::string from;
     std::string manifest_key, manifest_url, manifest_body;
     std::vector<std::string> urls;
     std::string copy_sql;
@@ -333,6 +342,65 @@ class RedshiftStaging::Impl {
     std::string field, reason, raw;
   };
 
+  Result<std::unique_ptr<S3Client>> Client(const ServerLoadRequest& request) const {
+    auto settings = ResolveAwsSettings(request.s3, options_.env);
+    if (!settings.ok()) return settings.status();
+    S3ClientOptions client_options;
+    client_options.settings = std::move(settings.value());
+    return std::make_unique<S3Client>(std::move(client_options));
+  }
+
+  // Without a staging location there is no manifest, and COPY FROM 's3://bucket/x' reads every
+  // object whose key begins with x. So when the listed files are every object under the source's
+  // folder (a first load, as the course's etl.py loads it), one COPY reads the folder; otherwise
+  // one COPY per file reads its own key, and a file is refused when another object's key begins
+  // with its key (2018-11-01-events.json beside 2018-11-01-events.json.bak): only a manifest
+  // loads exactly that file then.
+  Result<std::vector<Batch>> DirectBatches(const ServerLoadRequest& request, Batch plain,
+                                           Batch gzip) {
+    std::string bucket, prefix;
+    SPARKIFY_RETURN_IF_ERROR(ParseS3Uri(request.location, bucket, prefix));
+    const std::string root = "s3://" + bucket + "/";
+    // A prefix is a folder (s3_source.h), unless it names the one file listed.
+    const bool one_object = request.files.size() == 1 && request.files[0].path == root + prefix;
+    std::string folder = prefix;
+    if (!one_object && !folder.empty() && folder.back() != '/') folder += '/';
+    auto client = Client(request);
+    if (!client.ok()) return client.status();
+    auto objects = (*client)->ListObjects(bucket, folder);
+    if (!objects.ok()) return objects.status().WithContext("listing " + root + folder);
+    std::vector<std::string> under;
+    for (const ObjectInfo& o : *objects) under.push_back(root + o.key);
+    std::sort(under.begin(), under.end());
+
+    std::vector<Batch> batches;
+    std::vector<std::string> listed = plain.urls;
+    std::sort(listed.begin(), listed.end());
+    if (!one_object && gzip.urls.empty() && listed == under) {
+      plain.from = root + folder;
+      batches.push_back(std::move(plain));
+      return batches;
+    }
+    for (const Batch* group : {&plain, &gzip}) {
+      for (const std::string& url : group->urls) {
+        const auto next = std::upper_bound(under.begin(), under.end(), url);
+        if (next != under.end() && next->rfind(url, 0) == 0) {
+          return Status::InvalidArgument(fmt::format(
+              "{}: a COPY of this object without a manifest would also read {} (COPY FROM names "
+              "a key prefix): set [S3] STAGING so that sparkify loads exactly the listed files "
+              "through a manifest",
+              url, *next));
+        }
+        Batch one;
+        one.gzip = group->gzip;
+        one.from = url;
+        one.urls = {url};
+        batches.push_back(std::move(one));
+      }
+    }
+    return batches;
+  }
+
   Result<LoadPlan> Build(const ServerLoadRequest& request) {
     LoadPlan plan;
     plan.events = request.table == "staging_events";
@@ -345,16 +413,28 @@ class RedshiftStaging::Impl {
           "ARN of a role attached to the cluster that can read the sources and the staging "
           "location");
     }
-    if (options_.staging_uri.empty()) {
-      return Status::InvalidArgument(
-          "Redshift needs a writable S3 location for its manifests (and for uploads of local "
-          "files): set [S3] STAGING in dwh.cfg or pass --staging-uri s3://bucket/prefix");
-    }
-    SPARKIFY_RETURN_IF_ERROR(
-        ParseS3Uri(options_.staging_uri, plan.staging_bucket, plan.staging_prefix)
-            .WithContext("[S3] STAGING"));
-    while (!plan.staging_prefix.empty() && plan.staging_prefix.back() == '/') {
-      plan.staging_prefix.pop_back();
+    const bool manifests = !options_.staging_uri.empty();
+    if (!manifests) {
+      for (const SourceFile& file : request.files) {
+        if (file.path.rfind("s3://", 0) == 0) continue;
+        return Status::InvalidArgument(
+            file.path +
+            ": a local file: the cluster reads only S3, so local files are uploaded to a staging "
+            "location first: set [S3] STAGING in dwh.cfg or pass --staging-uri s3://bucket/prefix");
+      }
+      if (plan.events && options_.log_jsonpath.empty()) {
+        return Status::InvalidArgument(
+            "Redshift COPYs the logs with a JSONPaths file: set [S3] LOG_JSONPATH (the course's "
+            "is s3://udacity-dend/log_json_path.json), or [S3] STAGING, where sparkify writes "
+            "its own");
+      }
+    } else {
+      SPARKIFY_RETURN_IF_ERROR(
+          ParseS3Uri(options_.staging_uri, plan.staging_bucket, plan.staging_prefix)
+              .WithContext("[S3] STAGING"));
+      while (!plan.staging_prefix.empty() && plan.staging_prefix.back() == '/') {
+        plan.staging_prefix.pop_back();
+      }
     }
     const std::string run_prefix = JoinKey(plan.staging_prefix, request.token);
     auto url = [&](const std::string& key) { return "s3://" + plan.staging_bucket + "/" + key; };
@@ -410,21 +490,34 @@ class RedshiftStaging::Impl {
     auto region = ResolveAwsSettings(region_only, options_.env);
     if (!region.ok()) return region.status();
 
-    for (Batch* b : {&plain, &gzip}) {
-      if (b->urls.empty()) continue;
-      b->manifest_key =
-          JoinKey(run_prefix, request.source + (b->gzip ? "-gzip.manifest" : ".manifest"));
-      b->manifest_url = url(b->manifest_key);
-      b->manifest_body = "{\"entries\": [\n";
-      for (size_t i = 0; i < b->urls.size(); ++i) {
-        b->manifest_body += fmt::format("  {{\"url\": {}, \"mandatory\": true}}{}\n",
-                                        JsonString(b->urls[i]), i + 1 < b->urls.size() ? "," : "");
+    std::vector<Batch> batches;
+    if (manifests) {
+      for (Batch* b : {&plain, &gzip}) {
+        if (b->urls.empty()) continue;
+        b->manifest_key =
+            JoinKey(run_prefix, request.source + (b->gzip ? "-gzip.manifest" : ".manifest"));
+        b->manifest_url = b->from = url(b->manifest_key);
+        b->manifest_body = "{\"entries\": [\n";
+        for (size_t i = 0; i < b->urls.size(); ++i) {
+          b->manifest_body +=
+              fmt::format("  {{\"url\": {}, \"mandatory\": true}}{}\n", JsonString(b->urls[i]),
+                          i + 1 < b->urls.size() ? "," : "");
+        }
+        b->manifest_body += "]}\n";
+        batches.push_back(std::move(*b));
       }
-      b->manifest_body += "]}\n";
+    } else if (!request.files.empty()) {
+      auto direct = DirectBatches(request, std::move(plain), std::move(gzip));
+      if (!direct.ok()) return direct.status();
+      batches = std::move(direct).value();
+    }
+    for (Batch& batch : batches) {
+      Batch* b = &batch;
       auto copy = LoadSql(kDialects, "copy_from_s3",
                           {{"load_table", plan.load_table},
                            {"columns", columns},
-                           {"manifest", Literal(b->manifest_url)},
+                           {"from", Literal(b->from)},
+                           {"manifest", b->manifest_url.empty() ? "" : "\nMANIFEST"},
                            {"iam_role", Literal(options_.iam_role)},
                            {"json", json},
                            {"compression", b->gzip ? " GZIP" : ""},
@@ -438,7 +531,7 @@ class RedshiftStaging::Impl {
     const std::map<std::string, std::string> vars = {
         {"run_id", request.run_id},
         {"file_id", request.file_id},
-        {"manifest", Literal(plan.batches.empty() ? "" : plan.batches.front().manifest_url)}};
+        {"manifest", Literal(plan.batches.empty() ? "" : plan.batches.front().from)}};
     for (auto [name, out] :
          {std::pair{plan.events ? "create_load_events" : "create_load_songs", &plan.create_sql},
           std::pair{"copy_errors", &plan.errors_sql},

@@ -33,6 +33,9 @@ struct ServerLoadRequest {
   // Names this run's objects in the staging location (manifests, uploads), e.g.
   // "run-7-20181101T000000Z"; unique per run so two warehouses sharing it never mix.
   std::string token;
+  // Where the source's files were listed (--song-data / --log-data: s3://bucket/prefix or a local
+  // folder); without a staging location, COPY reads from it directly (redshift_staging.h).
+  std::string location;
   // The files, in load order: s3:// objects the warehouse reads itself, or local files that
   // are uploaded to the staging location first (read with `reader`).
   std::vector<SourceFile> files;

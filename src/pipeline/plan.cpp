@@ -186,6 +186,7 @@ Result<std::string> PlanRun(const EngineBlueprint& engine, Source& songs, Source
     request.run_id = kRunId;
     request.file_id = file_id;
     request.token = StagingToken(kRunId, started_at);
+    request.location = s.source == std::string("songs") ? options.song_data : options.log_data;
     request.files = s.listed->files;
     request.reader = s.reader;
     request.max_errors = options.max_errors.max_count;

@@ -170,6 +170,7 @@ Status StageOnServer(Engine& engine, ServerStaging& staging, Source& source,
     request.run_id = std::to_string(settings.run_id);
     request.file_id = std::to_string(batch);
     request.token = settings.token;
+    request.location = settings.location;
     request.files = std::move(to_load);
     request.reader = &source;
     request.max_errors = settings.max_errors;
@@ -235,10 +236,12 @@ Status StageSourcesOnServer(Engine& engine, Source& songs, Source& logs, const E
   settings.max_errors = options.max_errors.max_count;
   settings.s3 = options.s3;
   settings.source_name = "songs";
+  settings.location = options.song_data;
   settings.table = "staging_songs";
   SPARKIFY_RETURN_IF_ERROR(StageOnServer(engine, *staging, songs, settings, next_file_id,
                                          report.songs, report.first_errors, progress));
   settings.source_name = "logs";
+  settings.location = options.log_data;
   settings.table = "staging_events";
   settings.since = options.since;
   settings.until = options.until;

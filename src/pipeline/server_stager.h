@@ -32,6 +32,7 @@ struct ServerStagerSettings {
   int64_t run_id = 0;
   std::string token;                        // names the run's objects in the staging location
   std::string source_name;                  // "songs" or "logs"
+  std::string location;                     // where the source was listed
   std::string table;                        // staging table
   std::optional<std::string> since, until;  // date window on file names (logs)
   std::optional<int64_t> max_errors;        // COPY's budget; unset: the warehouse's limit
