@@ -108,6 +108,64 @@ TEST(Config, MalformedFileNamesTheLine) {
   EXPECT_NE(c.status().message().find("d.cfg:3"), std::string::npos) << c.status().message();
 }
 
+TEST(Config, ReadsValuesAsConfigparserDoesNoInlineComments) {
+  TempDir dir;
+  WriteFile(dir / "dwh.cfg",
+            "; the course's file\n[CLUSTER]\nHOST = h.example ; not a comment\n"
+            "DB_PASSWORD=\"ab ;cd#x\"\ndb_user: u\n[S3]\nSONG_DATA='s3://b/song_data'\n");
+  ConfigOverrides o;
+  o.config_file = (dir / "dwh.cfg").string();
+  auto c = LoadConfig(o, FakeEnv({}));
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->host, "h.example ; not a comment");
+  EXPECT_EQ(c->db_password, "ab ;cd#x");  // one pair of matching quotes removed
+  EXPECT_EQ(c->db_user, "u");
+  EXPECT_EQ(c->song_data, "s3://b/song_data");
+}
+
+TEST(Config, FileWithoutSectionsIsAnErrorNamingFileAndLine) {
+  TempDir dir;
+  WriteFile(dir / "nosect.cfg", "# a comment\n\nHOST=h\nDB_NAME=d\n");
+  ConfigOverrides o;
+  o.config_file = (dir / "nosect.cfg").string();
+  auto c = LoadConfig(o, FakeEnv({}));
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(c.status().message().find("nosect.cfg:3:"), std::string::npos) << c.status().message();
+  EXPECT_NE(c.status().message().find("[SECTION]"), std::string::npos) << c.status().message();
+}
+
+TEST(Config, SectionNamesAreCaseSensitiveWithAWarning) {
+  TempDir dir;
+  WriteFile(dir / "dwh.cfg", "[cluster]\nHOST=h\n");
+  ConfigOverrides o;
+  o.config_file = (dir / "dwh.cfg").string();
+  auto c = LoadConfig(o, FakeEnv({}));
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_EQ(c->host, "");
+  ASSERT_EQ(c->warnings.size(), 1u);
+  EXPECT_NE(c->warnings[0].find("dwh.cfg:1: unknown section [cluster]"), std::string::npos)
+      << c->warnings[0];
+  EXPECT_NE(c->warnings[0].find("[CLUSTER]"), std::string::npos) << c->warnings[0];
+}
+
+TEST(Config, DuplicateKeyAndLonePercentAreErrorsWithoutTheValue) {
+  TempDir dir;
+  WriteFile(dir / "dup.cfg", "[CLUSTER]\nDB_PASSWORD=one\ndb_password=two\n");
+  ConfigOverrides o;
+  o.config_file = (dir / "dup.cfg").string();
+  auto dup = LoadConfig(o, FakeEnv({}));
+  ASSERT_FALSE(dup.ok());
+  EXPECT_NE(dup.status().message().find("dup.cfg:3:"), std::string::npos);
+  WriteFile(dir / "pct.cfg", "[CLUSTER]\nDB_PASSWORD=50%off\n");
+  o.config_file = (dir / "pct.cfg").string();
+  auto pct = LoadConfig(o, FakeEnv({}));
+  ASSERT_FALSE(pct.ok());
+  EXPECT_NE(pct.status().message().find("pct.cfg:2: [CLUSTER] DB_PASSWORD"), std::string::npos)
+      << pct.status().message();
+  EXPECT_EQ(pct.status().message().find("50%off"), std::string::npos);
+}
+
 TEST(Config, MissingExplicitFileIsAnError) {
   ConfigOverrides o;
   o.config_file = "/nonexistent/dwh.cfg";

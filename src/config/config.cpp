@@ -1,20 +1,17 @@
 #include "sparkify/config.h"
 
-#include <ini.h>
+#include "config/ini_file.h"
 
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <set>
 
 namespace sparkify {
 namespace {
-
-std::string Upper(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
-  return s;
-}
 
 struct Key {
   const char* section;
@@ -22,8 +19,8 @@ struct Key {
   std::string Config::*field;
 };
 
-// Every key dwh.cfg may hold. Section and key names are case-insensitive, as in Python's
-// configparser which read the original file.
+// Every key dwh.cfg may hold. Key names are case-insensitive and section names are not, as in
+// Python's configparser which read the original file.
 const Key kKeys[] = {
     {"CLUSTER", "HOST", &Config::host},       {"CLUSTER", "DB_NAME", &Config::db_name},
     {"CLUSTER", "DB_USER", &Config::db_user}, {"CLUSTER", "DB_PASSWORD", &Config::db_password},
@@ -35,13 +32,9 @@ const Key kKeys[] = {
     {"WAREHOUSE", "SCHEMA", &Config::schema},
 };
 
-struct ParseState {
-  Config* config;
-  std::string file;
-  std::set<std::string> known_sections;
-};
-
-// Values in the course's dwh.cfg are often quoted ('s3://udacity-dend/log_data').
+// configparser keeps quotes as part of the value, and the course's etl.py pastes LOG_DATA,
+// LOG_JSONPATH, SONG_DATA and ARN into its SQL where the quotes of '...' become the literal's.
+// So a value wrapped in one pair of matching quotes means the text between them.
 std::string Unquote(std::string v) {
   if (v.size() >= 2 && (v.front() == '\'' || v.front() == '"') && v.back() == v.front()) {
     return v.substr(1, v.size() - 2);
@@ -49,18 +42,49 @@ std::string Unquote(std::string v) {
   return v;
 }
 
-int OnIniValue(void* user, const char* section, const char* name, const char* value) {
-  auto* state = static_cast<ParseState*>(user);
-  const std::string s = Upper(section), n = Upper(name);
+std::string Upper(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
+  return s;
+}
+
+// Reads `file` as configparser does (src/config/ini_file.h) into `config`.
+Status ReadConfigFile(const std::string& file, Config& config) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Status::IoError(file + ": cannot read configuration file");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return Status::IoError(file + ": cannot read configuration file");
+  auto ini = IniFile::Parse(text, file);
+  if (!ini.ok()) return ini.status();
+  std::set<std::string> known_sections;
   for (const Key& key : kKeys) {
-    if (s == key.section && n == key.name) {
-      state->config->*key.field = Unquote(value ? value : "");
-      return 1;
+    known_sections.insert(key.section);
+    auto value = ini->Get(key.section, key.name);
+    if (!value.ok()) return value.status();
+    if (*value) config.*key.field = Unquote(**value);
+  }
+  for (const IniFile::Section& section : ini->sections()) {
+    if (!known_sections.count(section.name)) {
+      std::string hint;
+      if (known_sections.count(Upper(section.name))) {
+        hint = "; section names are case-sensitive, as in configparser: [" + Upper(section.name) +
+               "]?";
+      }
+      config.warnings.push_back(file + ":" + std::to_string(section.line) + ": unknown section [" +
+                                section.name + "] (ignored" + hint + ")");
+      continue;
+    }
+    for (const IniFile::Key& k : section.keys) {
+      const bool known = std::any_of(std::begin(kKeys), std::end(kKeys), [&](const Key& key) {
+        return section.name == key.section && Upper(k.name) == key.name;
+      });
+      if (!known) {
+        config.warnings.push_back(file + ":" + std::to_string(k.line) + ": unknown key [" +
+                                  section.name + "] " + k.name + " (ignored)");
+      }
     }
   }
-  state->config->warnings.push_back(state->file + ": unknown key [" + std::string(section) + "] " +
-                                    name + " (ignored)");
-  return 1;
+  config.config_file = file;
+  return Status::Ok();
 }
 
 Status Validate(const Config& config, const std::string& origin) {
@@ -121,16 +145,7 @@ Result<Config> LoadConfig(const ConfigOverrides& overrides, const GetEnv& env) {
   } else if (std::filesystem::exists("dwh.cfg")) {
     file = "dwh.cfg";
   }
-  if (!file.empty()) {
-    ParseState state{&config, file, {}};
-    const int rc = ini_parse(file.c_str(), OnIniValue, &state);
-    if (rc < 0) return Status::IoError(file + ": cannot read configuration file");
-    if (rc > 0) {
-      return Status::InvalidArgument(file + ":" + std::to_string(rc) +
-                                     ": not a valid INI line (expected [SECTION] or KEY = value)");
-    }
-    config.config_file = file;
-  }
+  if (!file.empty()) SPARKIFY_RETURN_IF_ERROR(ReadConfigFile(file, config));
   const std::pair<const char*, std::string Config::*> kEnv[] = {
       {"SPARKIFY_ENGINE", &Config::engine},     {"SPARKIFY_DATABASE", &Config::database},
       {"SPARKIFY_SCHEMA", &Config::schema},     {"SPARKIFY_SONG_DATA", &Config::song_data},
