@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "cli/commands.h"
+#include "cli/usage.h"
 #include "sparkify/pipeline.h"
 
 namespace sparkify::cli {
@@ -32,6 +33,10 @@ struct EtlCommandOptions {
 };
 
 Status RunEtlCommand(const EtlCommandOptions& options) {
+  if (options.since && options.until && *options.since > *options.until) {
+    return Status::InvalidArgument("--since " + *options.since + " is after --until " +
+                                   *options.until + ": no log file is in that window");
+  }
   auto config =
       ResolveConfig(options.warehouse, options.song_data, options.log_data, options.staging_uri);
   if (!config.ok()) return config.status();
@@ -108,14 +113,7 @@ void Setup(CLI::App& app, const char* name, const char* description, bool create
                 "sqlite: load songplays, time and users straight from the event stream, without "
                 "staging_events (about 3x faster; a changed log file then needs --full-refresh). "
                 "A warehouse is loaded with or without it, not both");
-  const auto date = CLI::Validator(
-      [](std::string& v) {
-        const bool ok =
-            v.size() == 10 && v[4] == '-' && v[7] == '-' &&
-            std::all_of(v.begin(), v.end(), [](char c) { return std::isdigit(c) || c == '-'; });
-        return ok ? std::string() : "expected a date YYYY-MM-DD, got '" + v + "'";
-      },
-      "DATE");
+  const CLI::Validator date = CalendarDate();
   cmd->add_option("--since", options->since,
                   "only log files whose name holds a date on or after DATE (backfills)")
       ->check(date);

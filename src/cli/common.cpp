@@ -16,7 +16,7 @@ void AddWarehouseFlags(CLI::App& app, WarehouseFlags& flags) {
                  "schema of every table, server engines (default public)");
   app.add_option("--lock-timeout", flags.lock_timeout_seconds,
                  "seconds to wait for another run holding the warehouse (default 10)")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::Range(0, 86400).description("SECONDS from 0 to 86400"));
 }
 
 Result<Config> ResolveConfig(const WarehouseFlags& flags,

@@ -1,8 +1,11 @@
 // sparkify: the command-line program. Parses options, runs one subcommand, maps its Status to
 // an exit code and a one-line message on stderr.
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "cli/commands.h"
+#include "cli/usage.h"
 
 namespace {
 
@@ -39,10 +42,40 @@ int main(int argc, char** argv) {
   sparkify::cli::SetupCheck(app, outcome);
   sparkify::cli::SetupGenerate(app, outcome);
 
+  // `sparkify help [COMMAND]`, as git and aws have it.
+  std::vector<std::string> help_topic;
+  CLI::App* help = app.add_subcommand("help", "show the help of sparkify or of one command");
+  help->add_option("command", help_topic, "a command");
+  help->callback([&app, &help_topic, &status] {
+    const CLI::App* topic = &app;
+    if (!help_topic.empty()) {
+      topic = nullptr;
+      for (const CLI::App* sub : app.get_subcommands({})) {
+        if (sub->get_name() == help_topic[0]) topic = sub;
+      }
+      if (topic == nullptr) {
+        status = sparkify::Status::InvalidArgument("help: unknown command '" + help_topic[0] +
+                                                   "'; see 'sparkify --help'");
+        return;
+      }
+    }
+    std::fputs(topic->help().c_str(), stdout);
+  });
+
   try {
     app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
+  } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    // Every other parse error is a usage error: one line, exit code 2.
+    const std::string line =
+        sparkify::cli::UsageErrorLine(app, e, std::vector<std::string>(argv + 1, argv + argc));
+    std::fprintf(stderr, "%s\n", line.c_str());
+    return sparkify::cli::kUsageExitCode;
   }
   if (!status.ok()) {
     std::fprintf(stderr, "sparkify: error: %s\n", status.message().c_str());
