@@ -18,8 +18,13 @@
 
 namespace sparkify {
 
+// How a command uses the warehouse: kReadOnly (check) never creates or changes it; a SQLite
+// file that does not exist is then an error rather than a new empty file.
+enum class WarehouseAccess { kReadWrite, kReadOnly };
+
 // Opens the engine `config.engine` names (sqlite, postgres, redshift).
-Result<std::unique_ptr<Engine>> OpenEngine(const Config& config);
+Result<std::unique_ptr<Engine>> OpenEngine(const Config& config,
+                                           WarehouseAccess access = WarehouseAccess::kReadWrite);
 
 // Drops (when `drop_first`) and creates the staging tables, the ledger and the star schema.
 Status CreateTables(Engine& engine, bool drop_first);

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <filesystem>
+
 namespace sparkify {
 namespace {
 
@@ -197,21 +199,29 @@ Result<std::unique_ptr<Engine>> OpenSqliteEngine(const SqliteOptions& options) {
   sqlite3* raw = nullptr;
   // NOMUTEX: an Engine is used by one thread at a time (engine.h), so the connection's mutex,
   // taken by every bind and step, would only cost time (about 4% of a --direct load).
-  const int rc =
-      sqlite3_open_v2(options.path.c_str(), &raw,
-                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  const int mode =
+      options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  const int rc = sqlite3_open_v2(options.path.c_str(), &raw, mode | SQLITE_OPEN_NOMUTEX, nullptr);
   DatabaseHandle db(raw);
+  if (rc == SQLITE_CANTOPEN && options.read_only && !std::filesystem::exists(options.path)) {
+    return Status::InvalidArgument(options.path +
+                                   ": no such warehouse (load one with 'sparkify etl' first)");
+  }
   if (rc != SQLITE_OK) {
     return Status::EngineError(options.path + ": cannot open SQLite database: " +
                                (raw ? sqlite3_errmsg(raw) : "out of memory"));
   }
   sqlite3_busy_timeout(db.get(), options.busy_timeout_ms);
+  // A read-only connection sets only what reading needs (page_size and journal_mode write).
   const std::string pragmas =
-      // 16 KiB pages (taken when the file is created) cost about 10% less CPU than 4 KiB ones
-      // on a bulk load: fewer pages to allocate, split and write (docs/BENCHMARKS.md).
-      "PRAGMA page_size = 16384; PRAGMA journal_mode = DELETE; PRAGMA synchronous = NORMAL; "
-      "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -" +
-      std::to_string(options.cache_mib * 1024) + ";";
+      options.read_only
+          ? "PRAGMA temp_store = MEMORY;"
+          :
+          // 16 KiB pages (taken when the file is created) cost about 10% less CPU than 4 KiB ones
+          // on a bulk load: fewer pages to allocate, split and write (docs/BENCHMARKS.md).
+          "PRAGMA page_size = 16384; PRAGMA journal_mode = DELETE; PRAGMA synchronous = NORMAL; "
+          "PRAGMA temp_store = MEMORY; PRAGMA cache_size = -" +
+              std::to_string(options.cache_mib * 1024) + ";";
   if (sqlite3_exec(db.get(), pragmas.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
     return SqliteError(db.get(), options.path, "cannot set up the connection");
   }

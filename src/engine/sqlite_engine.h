@@ -15,7 +15,8 @@ namespace sparkify {
 struct SqliteOptions {
   std::string path = "sparkify.db";
   int busy_timeout_ms = 10000;
-  int cache_mib = 256;  // page cache; large enough that index builds rarely spill
+  int cache_mib = 256;     // page cache; large enough that index builds rarely spill
+  bool read_only = false;  // opens an existing file only, and never writes it
 };
 
 Result<std::unique_ptr<Engine>> OpenSqliteEngine(const SqliteOptions& options);

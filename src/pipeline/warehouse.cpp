@@ -49,10 +49,11 @@ RedshiftStagingOptions StagingOptions(const Config& config) {
 
 }  // namespace
 
-Result<std::unique_ptr<Engine>> OpenEngine(const Config& config) {
+Result<std::unique_ptr<Engine>> OpenEngine(const Config& config, WarehouseAccess access) {
   if (config.engine == "sqlite") {
     SqliteOptions options;
     if (!config.database.empty()) options.path = config.database;
+    options.read_only = access == WarehouseAccess::kReadOnly;
     options.busy_timeout_ms = config.lock_timeout_seconds * 1000;
     return OpenSqliteEngine(options);
   }
