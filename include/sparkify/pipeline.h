@@ -28,6 +28,9 @@ Result<std::unique_ptr<Engine>> OpenEngine(const Config& config,
 
 // Drops (when `drop_first`) and creates the staging tables, the ledger and the star schema.
 Status CreateTables(Engine& engine, bool drop_first);
+// What `CreateTables(engine, true)` would run on the engine `config` names, as SQL text, without
+// connecting to or touching anything (create-tables --dry-run).
+Result<std::string> CreateTablesStatements(const Config& config);
 
 // How many quarantined records a run accepts before it fails and changes nothing.
 struct ErrorBudget {
