@@ -49,5 +49,15 @@ TEST(Cli, HelpShowsACommandsOptions) {
   EXPECT_EQ(testing::RunSparkify("help").exit_code, 0);
 }
 
+TEST(Cli, CreateTablesDryRunPrintsTheStatementsAndTouchesNothing) {
+  testing::TempDir dir;
+  auto result = testing::RunSparkify("create-tables --dry-run --database w.db",
+                                     "cd " + dir.path().string() + " &&");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_NE(result.out.find("DROP TABLE IF EXISTS songplays"), std::string::npos) << result.out;
+  EXPECT_NE(result.out.find("CREATE TABLE"), std::string::npos) << result.out;
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+}
+
 }  // namespace
 }  // namespace sparkify
