@@ -331,5 +331,22 @@ TEST(DirectLoad, AKilledDirectRunLeavesTheWarehouseAsBefore) {
   }
 }
 
+// Plays keep what was played (issue 14), on the --direct path as on the staged one (Twins
+// compares them row by row): the sample's most played song is known by its title alone.
+TEST(DirectLoad, SampleTopSongIsKeptWithoutTheCatalog) {
+  Twins twins;
+  twins.Run("--song-data " + (testing::SampleDir() / "song_data").string() + " --log-data " +
+                (testing::SampleDir() / "log_data").string(),
+            "sample");
+  EXPECT_EQ(SqliteInt(twins.direct,
+                      "SELECT COUNT(*) FROM songplays WHERE song_title = 'You''re The One' "
+                      "AND artist_name = 'Dwight Yoakam'"),
+            37);
+  EXPECT_EQ(SqliteInt(twins.direct,
+                      "SELECT COUNT(*) FROM (SELECT 1 FROM songplays GROUP BY song_title, "
+                      "artist_name HAVING COUNT(*) >= 37)"),
+            1);
+}
+
 }  // namespace
 }  // namespace sparkify

@@ -89,6 +89,10 @@ CREATE TABLE IF NOT EXISTS songplays (
   user_level      TEXT,
   user_location   TEXT,
   user_agent      TEXT,
+  -- what was played, from the event (after text repairs): ranks plays the catalog does not know
+  song_title      TEXT,
+  artist_name     TEXT,
+  song_length     DOUBLE PRECISION,
   -- An event is identified by session, item in session, user and timestamp (NULL user included).
   CONSTRAINT songplays_event
     UNIQUE NULLS NOT DISTINCT (start_time, session_id, item_in_session, user_id)

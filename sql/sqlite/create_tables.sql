@@ -87,7 +87,11 @@ CREATE TABLE IF NOT EXISTS songplays (
   item_in_session INTEGER NOT NULL,
   user_level      TEXT,
   user_location   TEXT,
-  user_agent      TEXT
+  user_agent      TEXT,
+  -- what was played, from the event (after text repairs): ranks plays the catalog does not know
+  song_title      TEXT,
+  artist_name     TEXT,
+  song_length     REAL
 );
 -- An event is identified by session, item in session, user and timestamp (NULL user included).
 -- start_time first: the same index serves the time table's lookups. (user_id IS NULL, IFNULL(..))

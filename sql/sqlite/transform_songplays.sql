@@ -21,13 +21,14 @@ DELETE FROM songplays WHERE songplay_id IN (
 -- events, few, sorted) come first, then this run's files in staging_events_file order, which is
 -- file then rowid, i.e. file then line.
 INSERT INTO songplays (start_time, user_id, song_id, artist_id, session_id, item_in_session,
-                       user_level, user_location, user_agent)
+                       user_level, user_location, user_agent, song_title, artist_name,
+                       song_length)
 SELECT e.start_time, e.user_id, m.song_id, m.artist_id, e.session_id, e.item_in_session,
-       e.level, e.location, e.user_agent
+       e.level, e.location, e.user_agent, e.song, e.artist, e.length
 FROM (
   SELECT strftime('%Y-%m-%d %H:%M:%S', ts / 1000, 'unixepoch') || printf('.%03d', ts % 1000)
            AS start_time,
-         user_id, session_id, item_in_session, level, location, user_agent,
+         user_id, session_id, item_in_session, level, location, user_agent, song, artist, length,
          (SELECT MIN(s.song_id) FROM staging_songs s
            WHERE s.title = ev.song AND s.artist_name = ev.artist
              AND ABS(s.duration - ev.length) < 0.001) AS matched_song_id

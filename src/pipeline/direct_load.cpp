@@ -8,9 +8,9 @@ namespace {
 
 constexpr std::string_view kPlayPage = "NextSong";
 
-const std::vector<std::string> kSongplayColumns = {"start_time", "user_id",       "song_id",
-                                                   "artist_id",  "session_id",    "item_in_session",
-                                                   "user_level", "user_location", "user_agent"};
+const std::vector<std::string> kSongplayColumns = {
+    "start_time", "user_id",       "song_id",    "artist_id",  "session_id",  "item_in_session",
+    "user_level", "user_location", "user_agent", "song_title", "artist_name", "song_length"};
 const std::vector<std::string> kTimeColumns = {"start_time", "hour", "day",    "week",
                                                "month",      "year", "weekday"};
 const std::vector<std::string> kRunUserColumns = {
@@ -19,7 +19,7 @@ const std::vector<std::string> kRunUserColumns = {
 
 // A play row (DirectPlayColumns): `new_time` (whether to write its time row), the songplays
 // columns from start_time on, then the time columns after start_time.
-enum PlayColumn { kNewTime = 0, kStartTime = 1, kFirstTimePart = 10 };
+enum PlayColumn { kNewTime = 0, kStartTime = 1, kFirstTimePart = 13 };
 
 // Routes each value of a play row to the songplays writer, the time writer or both.
 class DirectPlayWriter final : public RowWriter {
@@ -106,6 +106,9 @@ Status WriteDirectEvent(const EventRecord& e, DirectLoadState& state, RowWriter&
   w.Optional(e.level);
   w.Optional(e.location);
   w.Optional(e.user_agent);
+  w.Optional(e.song);
+  w.Optional(e.artist);
+  w.Optional(e.length);
   const TimeParts t = ComputeTimeParts(e.ts);
   for (int part : {t.hour, t.day, t.week, t.month, t.year, t.weekday}) w.Integer(part);
   return w.EndRow();

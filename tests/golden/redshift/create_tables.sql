@@ -137,7 +137,11 @@ CREATE TABLE IF NOT EXISTS songplays (
   item_in_session BIGINT NOT NULL,
   user_level      VARCHAR(256),
   user_location   VARCHAR(65535),
-  user_agent      VARCHAR(65535)
+  user_agent      VARCHAR(65535),
+  -- what was played, from the event (after text repairs): ranks plays the catalog does not know
+  song_title      VARCHAR(65535),
+  artist_name     VARCHAR(65535),
+  song_length     DOUBLE PRECISION
 ) DISTKEY (start_time) SORTKEY (start_time);
 
 CREATE TABLE IF NOT EXISTS users (

@@ -127,7 +127,11 @@ CREATE TABLE IF NOT EXISTS songplays (
   item_in_session BIGINT NOT NULL,
   user_level      VARCHAR(256),
   user_location   VARCHAR(65535),
-  user_agent      VARCHAR(65535)
+  user_agent      VARCHAR(65535),
+  -- what was played, from the event (after text repairs): ranks plays the catalog does not know
+  song_title      VARCHAR(65535),
+  artist_name     VARCHAR(65535),
+  song_length     DOUBLE PRECISION
 ) DISTKEY (start_time) SORTKEY (start_time);
 
 CREATE TABLE IF NOT EXISTS users (
@@ -518,14 +522,15 @@ WHERE songplays.session_id = r.session_id
                                                + (r.ts % 1000) * INTERVAL '0.001 second';
 
 INSERT INTO songplays (start_time, user_id, song_id, artist_id, session_id, item_in_session,
-                       user_level, user_location, user_agent)
+                       user_level, user_location, user_agent, song_title, artist_name,
+                       song_length)
 SELECT e.start_time, e.user_id, m.song_id, m.artist_id, e.session_id, e.item_in_session,
-       e.level, e.location, e.user_agent
+       e.level, e.location, e.user_agent, e.song, e.artist, e.length
 FROM (
   SELECT TIMESTAMP 'epoch' + (ev.ts / 1000) * INTERVAL '1 second'
                            + (ev.ts % 1000) * INTERVAL '0.001 second' AS start_time,
          ev.user_id, ev.session_id, ev.item_in_session, ev.level, ev.location, ev.user_agent,
-         s.song_id AS matched_song_id,
+         ev.song, ev.artist, ev.length, s.song_id AS matched_song_id,
          ROW_NUMBER() OVER (
            PARTITION BY ev.session_id, ev.item_in_session, ev.user_id, ev.ts
            ORDER BY ev.file_id, ev.line, s.song_id) AS pick

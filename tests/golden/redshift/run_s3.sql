@@ -368,14 +368,15 @@ WHERE songplays.session_id = r.session_id
                                                + (r.ts % 1000) * INTERVAL '0.001 second';
 
 INSERT INTO songplays (start_time, user_id, song_id, artist_id, session_id, item_in_session,
-                       user_level, user_location, user_agent)
+                       user_level, user_location, user_agent, song_title, artist_name,
+                       song_length)
 SELECT e.start_time, e.user_id, m.song_id, m.artist_id, e.session_id, e.item_in_session,
-       e.level, e.location, e.user_agent
+       e.level, e.location, e.user_agent, e.song, e.artist, e.length
 FROM (
   SELECT TIMESTAMP 'epoch' + (ev.ts / 1000) * INTERVAL '1 second'
                            + (ev.ts % 1000) * INTERVAL '0.001 second' AS start_time,
          ev.user_id, ev.session_id, ev.item_in_session, ev.level, ev.location, ev.user_agent,
-         s.song_id AS matched_song_id,
+         ev.song, ev.artist, ev.length, s.song_id AS matched_song_id,
          ROW_NUMBER() OVER (
            PARTITION BY ev.session_id, ev.item_in_session, ev.user_id, ev.ts
            ORDER BY ev.file_id, ev.line, s.song_id) AS pick
