@@ -271,7 +271,14 @@ TEST(RedshiftMoto, WithoutStagingCopyReadsTheSourcesThemselves) {
   ASSERT_TRUE(report.ok()) << report.status().message();
   EXPECT_EQ(report->songs.files, 2);
   EXPECT_EQ(report->logs.files, 1);
-  ExpectGolden("run_s3_without_staging.sql", Stable(first.engine.transcript));
+  // Only the COPYs differ from run_s3.sql's transcript (its golden holds the rest).
+  std::string copies;
+  const std::string& recorded = first.engine.transcript;
+  for (size_t at = recorded.find("\nCOPY "); at != std::string::npos;
+       at = recorded.find("\nCOPY ", at + 1)) {
+    copies += recorded.substr(at + 1, recorded.find(";\n", at) - at + 1);
+  }
+  ExpectGolden("copy_without_staging.sql", copies);
   const std::string& sql = first.engine.transcript;
   EXPECT_NE(sql.find("FROM 's3://sparkify-data/song_data/'\n"), std::string::npos);
   EXPECT_NE(sql.find("FROM 's3://sparkify-data/log_data/'\n"), std::string::npos);

@@ -42,6 +42,7 @@ std::vector<std::string> OptionNames(const CLI::App& app) {
   std::vector<std::string> names;
   for (const CLI::Option* option : app.get_options({})) {
     for (const std::string& name : option->get_lnames()) names.push_back("--" + name);
+    for (const std::string& name : option->get_snames()) names.push_back("-" + name);
   }
   if (app.get_parent() != nullptr) {
     for (std::string& name : OptionNames(*app.get_parent())) names.push_back(std::move(name));
@@ -78,10 +79,7 @@ std::string UsageErrorLine(const CLI::App& app, const CLI::ParseError& error,
     if (arg.size() > 1 && arg[0] == '-') {
       const std::string name = arg.substr(0, arg.find('='));
       const auto known = OptionNames(*at);
-      if (std::find(known.begin(), known.end(), name) != known.end() || name == "-h" ||
-          name == "-q") {
-        continue;
-      }
+      if (std::find(known.begin(), known.end(), name) != known.end()) continue;
       if (name.rfind("--", 0) != 0) continue;
       const std::string suggestion = ClosestMatch(name, known);
       return "sparkify: error: " + CommandName(*at) + ": unknown option '" + name + "'" +
