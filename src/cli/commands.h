@@ -36,5 +36,6 @@ void SetupCreateTables(CLI::App& app, Outcome outcome);
 void SetupEtl(CLI::App& app, Outcome outcome);
 void SetupCheck(CLI::App& app, Outcome outcome);
 void SetupGenerate(CLI::App& app, Outcome outcome);
+void SetupReport(CLI::App& app, Outcome outcome);
 
 }  // namespace sparkify::cli
