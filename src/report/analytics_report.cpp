@@ -163,6 +163,8 @@ Result<Headline> ReadHeadline(Engine& engine) {
   h.runs = *n;
   h.first_day = DayFromNumber(r[6]);
   h.last_day = DayFromNumber(r[7]);
+  const auto first = ParseDay(h.first_day), last = ParseDay(h.last_day);
+  if (first && last) h.days = (*last - *first).count() + 1;
   return h;
 }
 
@@ -179,17 +181,22 @@ Result<Section> QuerySection(Engine& engine, Section section, const std::string&
 
 ChartSpec Columns(std::string category_label, std::string value_label,
                   std::vector<size_t> value_columns = {1}) {
-  return {ChartOrientation::kColumns, std::move(category_label), std::move(value_label), 0,
-          std::move(value_columns)};
+  return {ChartOrientation::kColumns, std::move(category_label),
+          std::move(value_label),     0,
+          std::move(value_columns),   std::nullopt};
 }
 
 ChartSpec Bars(std::string category_label, std::string value_label, size_t category_column,
                size_t value_column) {
-  return {ChartOrientation::kBars,
-          std::move(category_label),
-          std::move(value_label),
-          category_column,
-          {value_column}};
+  return {ChartOrientation::kBars, std::move(category_label),
+          std::move(value_label),  category_column,
+          {value_column},          std::nullopt};
+}
+
+ChartSpec SongBars() {
+  ChartSpec spec = Bars("Song \u2014 artist", "Plays", 0, 2);
+  spec.category_detail_column = 1;
+  return spec;
 }
 
 Result<Section> PlaysPerDay(Engine& engine, const Headline& h) {
@@ -293,7 +300,7 @@ Result<Section> FreeAgainstPaid(Engine& engine, const Headline& h) {
     const int64_t plays = CountAt(r, 1), users = CountAt(r, 2);
     s.table.rows.push_back({r[0], plays, Share(plays, h.plays), users, Share(users, h.users)});
   }
-  s.chart = ChartSpec{ChartOrientation::kColumns, "Level", "Share (%)", 0, {2, 4}};
+  s.chart = ChartSpec{ChartOrientation::kColumns, "Level", "Share (%)", 0, {2, 4}, std::nullopt};
   return s;
 }
 
@@ -422,7 +429,7 @@ Result<AnalyticsReport> BuildAnalyticsReport(Engine& engine, const AnalyticsOpti
        {}},
       "report_top_songs",
       {{"song", ColumnKind::kText}, {"artist", ColumnKind::kText}, {"plays", ColumnKind::kCount}},
-      2, top, Bars("Song", "Plays", 0, 2)));
+      2, top, SongBars()));
   sections.push_back(Ranking(engine,
                              {"top-artists",
                               fmt::format("Top {} artists by plays", top),
@@ -505,8 +512,12 @@ std::optional<BarChart> SectionChart(const Section& section) {
       !spec.value_columns.empty() && t.columns[spec.value_columns[0]].kind == ColumnKind::kShare;
   chart.format = shares ? ChartValueFormat::kPercent : ChartValueFormat::kCount;
   for (const auto& row : t.rows) {
-    chart.categories.push_back(
-        FormatCell(row[spec.category_column], t.columns[spec.category_column].kind));
+    std::string label = FormatCell(row[spec.category_column], t.columns[spec.category_column].kind);
+    if (spec.category_detail_column) {
+      const size_t d = *spec.category_detail_column;
+      label += " \u2014 " + FormatCell(row[d], t.columns[d].kind);
+    }
+    chart.categories.push_back(std::move(label));
   }
   for (size_t c : spec.value_columns) {
     ChartSeries& series = chart.series.emplace_back();

@@ -50,6 +50,7 @@ struct ChartSpec {
   std::string value_label;
   size_t category_column = 0;
   std::vector<size_t> value_columns;  // kCount columns, or kShare ones (drawn as percentages)
+  std::optional<size_t> category_detail_column;  // appended to the label: "Undo — Björk"
 };
 
 struct Section {
@@ -71,6 +72,7 @@ struct Headline {
   int64_t runs = 0;           // etl_runs
   std::string first_day;      // YYYY-MM-DD of the first play (UTC); empty without plays
   std::string last_day;
+  int64_t days = 0;  // calendar days from first_day to last_day, both included
 };
 
 // part / whole, 0 when whole is 0.

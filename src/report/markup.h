@@ -43,8 +43,13 @@ inline std::string EscapeMarkup(std::string_view text) {
   return out;
 }
 
-// A share in [0, 1] as a percentage with one decimal: 0.8198 -> "82.0%".
-inline std::string FormatPercent(double share) { return fmt::format("{:.1f}%", 100.0 * share); }
+// A share in [0, 1] as a percentage with one decimal: 0.8198 -> "82.0%"; a small share that is not
+// zero keeps two: 1 of 6,820 is "0.01%", not "0.0%".
+inline std::string FormatPercent(double share) {
+  const double percent = 100.0 * share;
+  return percent > 0 && percent < 1 ? fmt::format("{:.2f}%", percent)
+                                    : fmt::format("{:.1f}%", percent);
+}
 
 // A count rounded to the nearest integer, with thousands separators.
 inline std::string FormatCount(double value) {

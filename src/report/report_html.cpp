@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "report/markup.h"
 
 namespace sparkify::report {
@@ -24,7 +26,9 @@ section { margin: 0 0 28px; }
 figure { margin: 6px 0; }
 svg.chart { display: block; max-width: 100%; height: auto; }
 table { border-collapse: collapse; width: 100%; font-size: 12px; margin-top: 6px; }
-caption { text-align: left; color: #555; font-size: 12px; padding-bottom: 2px; }
+.caption { color: #555; font-size: 12px; margin: 6px 0 0; }
+.parts { display: flex; gap: 16px; align-items: flex-start; }
+.parts table { flex: 1; }
 th, td { border-bottom: 1px solid #e2e2e2; padding: 3px 6px; text-align: left;
          vertical-align: top; overflow-wrap: anywhere; }
 th { background: #f0f3f7; }
@@ -51,43 +55,62 @@ std::string Figure(const std::string& value, const std::string& label) {
 
 std::string HeadlineHtml(const AnalyticsReport& r) {
   const Headline& h = r.headline;
-  const std::string range =
-      h.first_day.empty() ? "no plays" : h.first_day + " \u2013 " + h.last_day;
   std::string out =
       "<section id=\"headline\">\n<h2>Headline figures</h2>\n<div class=\"figures\">\n";
   out += Figure(WithThousandsSeparators(h.plays), "plays");
   out += Figure(WithThousandsSeparators(h.users),
                 fmt::format("users ({} with a play)", WithThousandsSeparators(h.listeners)));
-  out += Figure(range, "date range of the plays (UTC)");
+  out += Figure(
+      h.first_day.empty() ? "no plays" : fmt::format("{} days", WithThousandsSeparators(h.days)),
+      h.first_day.empty() ? "date range of the plays"
+                          : "of plays, " + h.first_day + " to " + h.last_day + " (UTC)");
   out += Figure(FormatPercent(Share(h.paid_plays, h.plays)),
                 fmt::format("of plays are paid ({})", WithThousandsSeparators(h.paid_plays)));
   out += Figure(FormatPercent(Share(h.paid_users, h.users)),
                 fmt::format("of users are paid now ({})", WithThousandsSeparators(h.paid_users)));
   out += Figure(FormatPercent(Share(h.matched_plays, h.plays)),
-                fmt::format("catalog match rate ({} plays matched)",
+                fmt::format("catalog match rate (plays of a catalog song: {})",
                             WithThousandsSeparators(h.matched_plays)));
   return out + "</div>\n</section>\n";
 }
 
-std::string TableHtml(const Section& s) {
-  const Table& t = s.table;
-  std::string out = fmt::format("<table>\n<caption>{}{}</caption>\n<thead><tr>",
-                                EscapeMarkup(s.title), s.chart ? ": the numbers of the chart" : "");
+std::string TableRowsHtml(const Table& t, size_t begin, size_t end) {
+  std::string out = "<table>\n<thead><tr>";
   for (const Column& c : t.columns) {
     out += fmt::format("<th{}>{}</th>", c.kind == ColumnKind::kText ? "" : " class=\"num\"",
                        EscapeMarkup(c.name));
   }
   out += "</tr></thead>\n<tbody>\n";
-  for (const auto& row : t.rows) {
+  for (size_t r = begin; r < end; ++r) {
     out += "<tr>";
     for (size_t c = 0; c < t.columns.size(); ++c) {
       const bool text = t.columns[c].kind == ColumnKind::kText;
       out += fmt::format("<td{}>{}</td>", text ? "" : " class=\"num\"",
-                         EscapeMarkup(FormatCell(row[c], t.columns[c].kind)));
+                         EscapeMarkup(FormatCell(t.rows[r][c], t.columns[c].kind)));
     }
     out += "</tr>\n";
   }
   return out + "</tbody>\n</table>\n";
+}
+
+// A long, narrow table (days, hours) is cut into up to three side by side, so the numbers take
+// a third of the height.
+std::string TableHtml(const Section& s) {
+  const Table& t = s.table;
+  constexpr size_t kRowsPerPart = 12, kMaxParts = 3, kMaxColumnsToSplit = 3;
+  size_t parts = 1;
+  if (t.rows.size() > kRowsPerPart && t.columns.size() <= kMaxColumnsToSplit) {
+    parts = std::min(kMaxParts, (t.rows.size() + kRowsPerPart - 1) / kRowsPerPart);
+  }
+  const size_t per_part = (t.rows.size() + parts - 1) / parts;
+  std::string out = fmt::format(
+      "<div class=\"numbers\">\n<p class=\"caption\">{}{}</p>\n"
+      "<div class=\"parts\">\n",
+      EscapeMarkup(s.title), s.chart ? ": the numbers of the chart" : "");
+  for (size_t begin = 0; begin < t.rows.size(); begin += per_part) {
+    out += TableRowsHtml(t, begin, std::min(t.rows.size(), begin + per_part));
+  }
+  return out + "</div>\n</div>\n";
 }
 
 std::string SectionHtml(const Section& s) {
@@ -119,7 +142,7 @@ std::string RenderAnalyticsHtml(const AnalyticsReport& r) {
   out += fmt::format("<p class=\"meta\">{}</p>\n</header>\n<nav>", EscapeMarkup(meta));
   out += "<a href=\"#headline\">Headline</a>";
   for (const Section& s : r.sections) {
-    out += fmt::format("<a href=\"#{}\">{}</a>", EscapeMarkup(s.id), EscapeMarkup(s.title));
+    out += fmt::format("\n<a href=\"#{}\">{}</a>", EscapeMarkup(s.id), EscapeMarkup(s.title));
   }
   out += "</nav>\n<main>\n" + HeadlineHtml(r);
   for (const Section& s : r.sections) out += SectionHtml(s);

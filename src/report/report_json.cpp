@@ -51,13 +51,14 @@ std::string FormatAnalyticsJson(const AnalyticsReport& r) {
       "{{\n  \"engine\": {},\n  \"generated_at\": {},\n  \"headline\": {{\"plays\": {}, "
       "\"paid_plays\": {}, \"paid_share_of_plays\": {}, \"users\": {}, \"paid_users\": {}, "
       "\"paid_share_of_users\": {}, \"listeners\": {}, \"matched_plays\": {}, "
-      "\"catalog_match_rate\": {}, \"runs\": {}, \"first_day\": {}, \"last_day\": {}}},\n"
+      "\"catalog_match_rate\": {}, \"runs\": {}, \"first_day\": {}, \"last_day\": {}, \"days\": "
+      "{}}},\n"
       "  \"sections\": [\n",
       JsonString(r.engine), JsonString(r.generated_at), h.plays, h.paid_plays,
       Share(h.paid_plays, h.plays), h.users, h.paid_users, Share(h.paid_users, h.users),
       h.listeners, h.matched_plays, Share(h.matched_plays, h.plays), h.runs,
       h.first_day.empty() ? "null" : JsonString(h.first_day),
-      h.last_day.empty() ? "null" : JsonString(h.last_day));
+      h.last_day.empty() ? "null" : JsonString(h.last_day), h.days);
   for (size_t i = 0; i < r.sections.size(); ++i) {
     out += SectionJson(r.sections[i]) + (i + 1 < r.sections.size() ? ",\n" : "\n");
   }

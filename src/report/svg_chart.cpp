@@ -14,7 +14,7 @@ constexpr double kWidth = 760;
 constexpr double kCharWidth = 6.4;  // average advance of an 11px sans-serif character
 constexpr double kColumnPlotHeight = 220;
 constexpr double kBarRowHeight = 24;
-constexpr size_t kMaxBarLabelChars = 36;
+constexpr size_t kMaxBarLabelChars = 44;
 // Colour-blind-safe, distinct in greyscale print too (Tableau 10's first four).
 constexpr const char* kPalette[] = {"#4e79a7", "#f28e2b", "#59a14f", "#e15759"};
 
