@@ -125,21 +125,26 @@ TEST_F(ReportOnPostgres, LevelChangesFromUserLevels) {
       0);
   PgClient client(uri);
   ASSERT_EQ(client.Exec("CREATE TABLE IF NOT EXISTS user_levels (user_id BIGINT NOT NULL, "
-                        "user_level TEXT, valid_from TIMESTAMP NOT NULL, valid_to TIMESTAMP);"
+                        "user_level TEXT, valid_from TIMESTAMP NOT NULL, valid_to TIMESTAMP, "
+                        "first_session_id BIGINT NOT NULL, first_item_in_session BIGINT NOT NULL);"
                         "DELETE FROM user_levels;"
-                        "INSERT INTO user_levels VALUES "
-                        "(1, 'free', '2018-11-01 10:00:00', '2018-11-05 09:00:00'),"
-                        "(1, 'paid', '2018-11-05 09:00:00', '2018-11-20 08:00:00'),"
-                        "(1, 'free', '2018-11-20 08:00:00', NULL),"
-                        "(2, 'free', '2018-11-02 10:00:00', '2018-11-05 23:59:59.999'),"
-                        "(2, 'paid', '2018-11-05 23:59:59.999', NULL),"
-                        "(3, 'paid', '2018-11-03 10:00:00', NULL)"),
+                        "INSERT INTO user_levels (user_id, user_level, valid_from, valid_to, "
+                        "first_session_id, first_item_in_session) VALUES "
+                        "(1, 'free', '2018-11-01 10:00:00', '2018-11-05 09:00:00', 1, 0),"
+                        "(1, 'paid', '2018-11-05 09:00:00', '2018-11-20 08:00:00', 2, 0),"
+                        "(1, 'free', '2018-11-20 08:00:00', NULL, 3, 0),"
+                        "(2, 'free', '2018-11-02 10:00:00', '2018-11-05 23:59:59.999', 1, 0),"
+                        "(2, 'paid', '2018-11-05 23:59:59.999', NULL, 1, 5),"
+                        "(3, 'paid', '2018-11-03 10:00:00', NULL, 1, 0),"
+                        "(4, 'free', '2018-11-10 10:00:00', '2018-11-10 10:00:00', 1, 0),"
+                        "(4, 'paid', '2018-11-10 10:00:00', NULL, 1, 1)"),
             "");
   const auto section = ParseReportJson(ReportJson("--engine postgres --database '" + uri + "'"))
                            .sections.at("level-changes");
   EXPECT_EQ(section.note, "");
   ASSERT_EQ(section.rows.size(), 30u);
   EXPECT_EQ(section.rows[4], "2018-11-05|2|0");
+  EXPECT_EQ(section.rows[9], "2018-11-10|1|0");
   EXPECT_EQ(section.rows[19], "2018-11-20|0|1");
   EXPECT_EQ(section.rows[0], "2018-11-01|0|0");
 

@@ -194,21 +194,26 @@ TEST_F(ReportOnSample, LoadHealthMatchesLedger) {
       << report.sections.at("load-runs").rows[0];
 }
 
-// user_levels filled with known stretches (whether or not the load builds the table): two
-// users who change level, one who never does.
+// user_levels filled with known stretches (whether or not the load builds the table): users who
+// change level, one who never does, one whose first stretch lasted no time.
 TEST_F(ReportOnSample, LevelChangesCountStretchesAfterTheFirst) {
   const fs::path db = CopyOfSample();
   ASSERT_EQ(SqliteExec(db,
                        "CREATE TABLE IF NOT EXISTS user_levels (user_id INTEGER NOT NULL, "
-                       "user_level TEXT, valid_from TEXT NOT NULL, valid_to TEXT);"
+                       "user_level TEXT, valid_from TEXT NOT NULL, valid_to TEXT, "
+                       "first_session_id INTEGER NOT NULL, first_item_in_session INTEGER NOT NULL);"
                        "DELETE FROM user_levels;"
-                       "INSERT INTO user_levels VALUES "
-                       "(1, 'free', '2018-11-01 10:00:00.000', '2018-11-05 09:00:00.000'),"
-                       "(1, 'paid', '2018-11-05 09:00:00.000', '2018-11-20 08:00:00.000'),"
-                       "(1, 'free', '2018-11-20 08:00:00.000', NULL),"
-                       "(2, 'free', '2018-11-02 10:00:00.000', '2018-11-05 23:59:59.999'),"
-                       "(2, 'paid', '2018-11-05 23:59:59.999', NULL),"
-                       "(3, 'paid', '2018-11-03 10:00:00.000', NULL);"),
+                       "INSERT INTO user_levels (user_id, user_level, valid_from, valid_to, "
+                       "first_session_id, first_item_in_session) VALUES "
+                       "(1, 'free', '2018-11-01 10:00:00.000', '2018-11-05 09:00:00.000', 1, 0),"
+                       "(1, 'paid', '2018-11-05 09:00:00.000', '2018-11-20 08:00:00.000', 2, 0),"
+                       "(1, 'free', '2018-11-20 08:00:00.000', NULL, 3, 0),"
+                       "(2, 'free', '2018-11-02 10:00:00.000', '2018-11-05 23:59:59.999', 1, 0),"
+                       "(2, 'paid', '2018-11-05 23:59:59.999', NULL, 1, 5),"
+                       "(3, 'paid', '2018-11-03 10:00:00.000', NULL, 1, 0),"
+                       // a first stretch that lasted no time: it is no change, what follows is
+                       "(4, 'free', '2018-11-10 10:00:00.000', '2018-11-10 10:00:00.000', 1, 0),"
+                       "(4, 'paid', '2018-11-10 10:00:00.000', NULL, 1, 1);"),
             "");
   const auto section = Report(db).sections.at("level-changes");
   EXPECT_EQ(section.note, "");
@@ -216,6 +221,8 @@ TEST_F(ReportOnSample, LevelChangesCountStretchesAfterTheFirst) {
   for (const auto& row : section.rows) {
     if (row.rfind("2018-11-05", 0) == 0) {
       EXPECT_EQ(row, "2018-11-05|2|0");
+    } else if (row.rfind("2018-11-10", 0) == 0) {
+      EXPECT_EQ(row, "2018-11-10|1|0");
     } else if (row.rfind("2018-11-20", 0) == 0) {
       EXPECT_EQ(row, "2018-11-20|0|1");
     } else {
