@@ -324,6 +324,24 @@ TEST_F(ReportOnSample, DefaultOutputAndErrors) {
   EXPECT_NE(unwritable.err.find("cannot write the report"), std::string::npos) << unwritable.err;
 }
 
+TEST(Report, EmptyWarehouseGivesEverySectionWithoutNumbers) {
+  TempDir dir;
+  const fs::path db = dir / "empty.db";
+  ASSERT_EQ(RunSparkify("create-tables --database " + db.string()).exit_code, 0);
+  const auto json = RunSparkify("report --format json --database " + db.string());
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const auto report = ParseReportJson(json.out);
+  EXPECT_EQ(report.headline.at("plays"), "0");
+  EXPECT_EQ(report.headline.at("first_day"), "\\N");
+  EXPECT_EQ(report.section_order, ReportSectionIds());
+  EXPECT_TRUE(report.sections.at("top-songs").rows.empty());
+  EXPECT_EQ(report.sections.at("plays-per-hour").rows.size(), 24u);  // all hours, all zero
+  const auto html =
+      RunSparkify("report --database " + db.string() + " --out " + (dir / "r.html").string());
+  ASSERT_EQ(html.exit_code, 0) << html.err;
+  EXPECT_NE(ReadFile(dir / "r.html").find("Nothing to show"), std::string::npos);
+}
+
 // --- the chart renderer on its own ---
 
 report::BarChart ThreeHours() {

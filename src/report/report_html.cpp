@@ -118,6 +118,9 @@ std::string SectionHtml(const Section& s) {
       fmt::format("<section id=\"{}\">\n<h2>{}</h2>\n<p class=\"description\">{}</p>\n",
                   EscapeMarkup(s.id), EscapeMarkup(s.title), EscapeMarkup(s.description));
   if (!s.note.empty()) out += fmt::format("<p class=\"note\">{}</p>\n", EscapeMarkup(s.note));
+  if (s.note.empty() && s.table.rows.empty()) {
+    out += "<p class=\"note\">Nothing to show: the warehouse has no rows for this yet.</p>\n";
+  }
   if (auto chart = SectionChart(s)) out += "<figure>\n" + RenderBarChartSvg(*chart) + "</figure>\n";
   if (!s.table.rows.empty()) out += TableHtml(s);
   return out + "</section>\n";
