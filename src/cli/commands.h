@@ -30,6 +30,9 @@ Result<Config> ResolveConfig(const WarehouseFlags& flags,
                              const std::optional<std::string>& log_data = std::nullopt,
                              const std::optional<std::string>& staging_uri = std::nullopt);
 
+// Prints the run's first line to stderr: engine, what chose it, target (DescribeWarehouse).
+void AnnounceWarehouse(const Config& config);
+
 // Each Setup adds one subcommand whose callback stores its Status in `result`.
 using Outcome = std::function<void(Status)>;
 void SetupCreateTables(CLI::App& app, Outcome outcome);

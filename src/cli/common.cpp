@@ -1,6 +1,7 @@
 #include <cstdio>
 
 #include "cli/commands.h"
+#include "sparkify/pipeline.h"
 
 namespace sparkify::cli {
 
@@ -38,6 +39,10 @@ Result<Config> ResolveConfig(const WarehouseFlags& flags,
       std::fprintf(stderr, "sparkify: warning: %s\n", w.c_str());
   }
   return config;
+}
+
+void AnnounceWarehouse(const Config& config) {
+  std::fprintf(stderr, "sparkify: %s\n", DescribeWarehouse(config).c_str());
 }
 
 }  // namespace sparkify::cli

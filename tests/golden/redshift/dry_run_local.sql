@@ -170,16 +170,21 @@ CREATE TABLE IF NOT EXISTS time (
   year       INTEGER NOT NULL,
   weekday    INTEGER NOT NULL
 ) DISTKEY (start_time) SORTKEY (start_time);
-BEGIN;
 -- The run's lock. Redshift has no advisory locks: LOCK takes an ACCESS EXCLUSIVE lock on a table
 -- until the transaction ends, "waiting if necessary for any conflicting locks to be released"
 -- (r_LOCK.html). The table is sparkify_lock, which holds no rows and which nothing else reads,
--- so runs (and create-tables) take turns without blocking queries of the star schema; it is
--- created when missing, since create-tables takes the lock before any table exists (two very
--- first runs of a new schema may then both try to create it: one waits, then fails). Redshift has
--- no lock_timeout: statement_timeout (r_statement_timeout.html) bounds the wait, then is set back.
-SET statement_timeout TO 30000;
+-- so runs (and create-tables) take turns without blocking queries of the star schema.
+--
+-- Order matters. A Redshift transaction takes its snapshot at its first SELECT, DML or CREATE
+-- TABLE, so the table is created before BEGIN (in its own, autocommitted statement) and LOCK is
+-- the transaction's first statement: a run that waited then sees everything the run before it
+-- committed (etl_runs, load_files), instead of a stale snapshot or a serializable isolation
+-- violation (ERROR 1023) at commit. Redshift has no lock_timeout: statement_timeout
+-- (r_statement_timeout.html), set before BEGIN, bounds the wait, and is set back after the lock
+-- (and again after a rollback, which undoes a SET made inside the transaction).
 CREATE TABLE IF NOT EXISTS sparkify_lock (run_id BIGINT);
+SET statement_timeout TO 30000;
+BEGIN;
 LOCK sparkify_lock;
 SET statement_timeout TO '{{statement_timeout}}';
 SELECT MAX(run_id) FROM etl_runs;
@@ -266,15 +271,16 @@ MANIFEST
 MAXERROR 26
 COMPUPDATE OFF
 STATUPDATE OFF;
--- The records the last COPY of this session rejected: STL_LOAD_ERRORS rows of the query
--- PG_LAST_COPY_ID() names (r_STL_LOAD_ERRORS.html, PG_LAST_COPY_ID.html). The CHAR columns are
--- blank-padded, hence TRIM. raw_line is cut at 1024 bytes and has its multibyte characters
--- replaced by periods; line_number is the last line of the rejected JSON object.
--- (SYS_LOAD_ERROR_DETAIL, the newer view, has no raw line.)
-SELECT TRIM(filename) AS filename, line_number, TRIM(colname) AS colname,
-       TRIM(err_reason) AS err_reason, TRIM(raw_line) AS raw_line
-FROM stl_load_errors
-WHERE query = PG_LAST_COPY_ID()
+-- The records the last COPY of this session rejected, from SYS_LOAD_ERROR_DETAIL
+-- (SYS_LOAD_ERROR_DETAIL.html): the view Redshift Serverless has (it cannot read STL views) and
+-- that also covers queries run on concurrency-scaling clusters. The CHAR columns are
+-- blank-padded, hence TRIM. It has no raw line: the record is named by file and line, where
+-- line_number is the last line of the rejected JSON object. copy_errors_stl.sql is used instead
+-- on clusters without this view (redshift_engine.cpp probes for it when it connects).
+SELECT TRIM(file_name) AS filename, line_number, TRIM(column_name) AS colname,
+       TRIM(error_message) AS err_reason, CAST(NULL AS VARCHAR(1)) AS raw_line
+FROM sys_load_error_detail
+WHERE query_id = PG_LAST_COPY_ID()
 ORDER BY filename, line_number;
 -- each record COPY rejected: a load_errors row (INSERT ... VALUES)
 SELECT COUNT(*) FROM load_songs;
@@ -359,15 +365,16 @@ MANIFEST
 MAXERROR 26
 COMPUPDATE OFF
 STATUPDATE OFF;
--- The records the last COPY of this session rejected: STL_LOAD_ERRORS rows of the query
--- PG_LAST_COPY_ID() names (r_STL_LOAD_ERRORS.html, PG_LAST_COPY_ID.html). The CHAR columns are
--- blank-padded, hence TRIM. raw_line is cut at 1024 bytes and has its multibyte characters
--- replaced by periods; line_number is the last line of the rejected JSON object.
--- (SYS_LOAD_ERROR_DETAIL, the newer view, has no raw line.)
-SELECT TRIM(filename) AS filename, line_number, TRIM(colname) AS colname,
-       TRIM(err_reason) AS err_reason, TRIM(raw_line) AS raw_line
-FROM stl_load_errors
-WHERE query = PG_LAST_COPY_ID()
+-- The records the last COPY of this session rejected, from SYS_LOAD_ERROR_DETAIL
+-- (SYS_LOAD_ERROR_DETAIL.html): the view Redshift Serverless has (it cannot read STL views) and
+-- that also covers queries run on concurrency-scaling clusters. The CHAR columns are
+-- blank-padded, hence TRIM. It has no raw line: the record is named by file and line, where
+-- line_number is the last line of the rejected JSON object. copy_errors_stl.sql is used instead
+-- on clusters without this view (redshift_engine.cpp probes for it when it connects).
+SELECT TRIM(file_name) AS filename, line_number, TRIM(column_name) AS colname,
+       TRIM(error_message) AS err_reason, CAST(NULL AS VARCHAR(1)) AS raw_line
+FROM sys_load_error_detail
+WHERE query_id = PG_LAST_COPY_ID()
 ORDER BY filename, line_number;
 -- each record COPY rejected: a load_errors row (INSERT ... VALUES)
 SELECT COUNT(*) FROM load_events;
