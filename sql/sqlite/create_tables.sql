@@ -128,7 +128,7 @@ CREATE TABLE IF NOT EXISTS user_levels (
 -- (the first copy's level stays), narrowed to what user_levels is computed from. An event loaded
 -- later can split or join any stretch of a user's history, so its whole history must stay at
 -- hand; users alone (the latest event) or user_levels (the stretches' first events) cannot say
--- where a stretch's later events are. About 40 bytes an event, against staging_events' 300.
+-- where a stretch's later events are. About 47 bytes an event (600,000 events: 28 MB).
 CREATE TABLE IF NOT EXISTS direct_user_events (
   user_id         INTEGER NOT NULL,
   start_time      TEXT NOT NULL,
