@@ -460,6 +460,7 @@ void ExpectSameWarehouse(const std::string& expected, const std::string& actual)
       "SELECT start_time, user_id, song_id, artist_id, session_id, item_in_session, user_level, "
       "user_location, user_agent FROM songplays",
       "SELECT * FROM users",
+      "SELECT * FROM user_levels",
       "SELECT * FROM songs",
       "SELECT * FROM artists",
       "SELECT * FROM time",
