@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <cstdlib>
 
 #include "cli/commands.h"
 
@@ -38,6 +39,13 @@ Result<Config> ResolveConfig(const WarehouseFlags& flags,
       std::fprintf(stderr, "sparkify: warning: %s\n", w.c_str());
   }
   return config;
+}
+
+void ApplyConfigCredentials(const Config& config, S3Options& aws) {
+  if (!config.aws_key.empty() && std::getenv("AWS_ACCESS_KEY_ID") == nullptr) {
+    aws.access_key_id = config.aws_key;
+    aws.secret_access_key = config.aws_secret;
+  }
 }
 
 }  // namespace sparkify::cli

@@ -111,6 +111,25 @@ std::string XmlElementText(std::string_view xml, std::string_view name) {
   return XmlDecode(xml.substr(start, len));
 }
 
+std::string_view XmlElementContent(std::string_view xml, std::string_view name) {
+  size_t len = 0, end = 0;
+  const size_t start = FindElement(xml, name, 0, len, end);
+  if (start == std::string_view::npos) return {};
+  return xml.substr(start, len);
+}
+
+std::vector<std::string_view> XmlElementContents(std::string_view xml, std::string_view name) {
+  std::vector<std::string_view> found;
+  size_t pos = 0, len = 0, end = 0;
+  while (true) {
+    const size_t start = FindElement(xml, name, pos, len, end);
+    if (start == std::string_view::npos) break;
+    found.push_back(xml.substr(start, len));
+    pos = end;
+  }
+  return found;
+}
+
 bool ListObjectsV2Complete(std::string_view xml) {
   while (!xml.empty() &&
          (xml.back() == ' ' || xml.back() == '\t' || xml.back() == '\r' || xml.back() == '\n')) {
