@@ -1,0 +1,199 @@
+// `sparkify cluster` against a real moto_server (IAM, Redshift and EC2 on one port), run as a
+// user runs it: the binary, a course-style dwh.cfg, credentials in the environment. What the
+// program says is checked against what the server holds, read with the server's own API.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <regex>
+
+#include "moto_fixture.h"
+#include "s3/s3_xml.h"
+#include "test_support.h"
+
+namespace sparkify {
+namespace {
+
+using testing::MotoServer;
+
+constexpr const char* kSecret = "cluster-test-secret-Zq8Kx2";  // must never be printed
+constexpr const char* kPassword = "Passw0rdOfTheCourse";       // nor this
+
+// The course's dwh.cfg as a student has it before the cluster exists: comments, a lower-case
+// key, a quoted empty ARN, the [DWH] section of the provisioning notebook.
+const char* kCourseConfig = R"(# dwh.cfg of the course
+[CLUSTER]
+host=
+DB_NAME=
+DB_USER=
+DB_PASSWORD=
+DB_PORT=
+
+[IAM_ROLE]
+; filled in by sparkify cluster create
+ARN=''
+
+[S3]
+LOG_DATA='s3://udacity-dend/log_data'
+
+[DWH]
+DWH_CLUSTER_TYPE=multi-node
+DWH_NUM_NODES=4
+DWH_NODE_TYPE=dc2.large
+DWH_IAM_ROLE_NAME=dwhRole
+DWH_CLUSTER_IDENTIFIER=dwhcluster
+DWH_DB=dwh
+DWH_DB_USER=dwhuser
+DWH_DB_PASSWORD=Passw0rdOfTheCourse
+DWH_PORT=5439
+)";
+
+// One Query call to moto, outside sparkify: moto routes by the credential scope's service.
+std::string Aws(const MotoServer& moto, const std::string& service, const std::string& body,
+                int expected_status = 200) {
+  const std::string region = service == "iam" ? "us-east-1" : "us-west-2";
+  const std::string auth = "Authorization: AWS4-HMAC-SHA256 Credential=AKIDCHECK/20240101/" +
+                           region + "/" + service +
+                           "/aws4_request, SignedHeaders=host, Signature=0\r\n";
+  const auto reply = testing::HttpRequest(moto.port(), testing::HttpPost("/", body, auth));
+  EXPECT_EQ(reply.status, expected_status) << body << "\n" << reply.body;
+  return reply.body;
+}
+
+std::string Env(const MotoServer& moto, const std::string& key = "AKIDTEST",
+                const std::string& secret = kSecret) {
+  return "env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_REGION -u AWS_DEFAULT_REGION "
+         "AWS_ACCESS_KEY_ID=" +
+         key + " AWS_SECRET_ACCESS_KEY=" + secret + " AWS_ENDPOINT_URL=" + moto.endpoint();
+}
+
+void ExpectNoSecrets(const testing::CommandResult& r) {
+  for (const std::string* text : {&r.out, &r.err}) {
+    EXPECT_EQ(text->find(kSecret), std::string::npos) << *text;
+    EXPECT_EQ(text->find(kPassword), std::string::npos) << *text;
+  }
+}
+
+int FileMode(const std::filesystem::path& path) {
+  struct stat st {};
+  return ::stat(path.c_str(), &st) == 0 ? static_cast<int>(st.st_mode & 0777) : -1;
+}
+
+TEST(ClusterMoto, CreateStatusIdempotentCreateDeleteStatus) {
+  std::unique_ptr<MotoServer> moto;
+  SPARKIFY_START_MOTO(moto, {"MOTO_IAM_LOAD_MANAGED_POLICIES=true"});
+  testing::TempDir dir;
+  const auto cfg = dir / "dwh.cfg";
+  testing::WriteFile(cfg, kCourseConfig);
+  ASSERT_EQ(::chmod(cfg.c_str(), 0644), 0);
+  const std::string env = Env(*moto);
+  const std::string config = " --config " + cfg.string();
+
+  const auto create = testing::RunSparkify("cluster create" + config, env);
+  ASSERT_EQ(create.exit_code, 0) << create.err;
+  ExpectNoSecrets(create);
+  EXPECT_NE(create.out.find("role dwhRole: created"), std::string::npos) << create.out;
+  EXPECT_NE(create.out.find("role dwhRole: AmazonS3ReadOnlyAccess attached"), std::string::npos);
+  EXPECT_NE(create.out.find("cluster dwhcluster: creating (multi-node, 4 x dc2.large"),
+            std::string::npos);
+
+  // What moto holds: the role Redshift may assume, with the policy; the cluster with the role.
+  const std::string role = Aws(*moto, "iam", "Action=GetRole&RoleName=dwhRole&Version=2010-05-08");
+  const std::string arn = XmlElementText(role, "Arn");
+  EXPECT_EQ(arn, "arn:aws:iam::123456789012:role/dwhRole");
+  EXPECT_NE(
+      XmlDecode(XmlElementText(role, "AssumeRolePolicyDocument")).find("redshift.amazonaws.com"),
+      std::string::npos)
+      << role;
+  const std::string policies =
+      Aws(*moto, "iam", "Action=ListAttachedRolePolicies&RoleName=dwhRole&Version=2010-05-08");
+  EXPECT_NE(policies.find("arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess"), std::string::npos);
+  const std::string clusters = Aws(*moto, "redshift", "Action=DescribeClusters&Version=2012-12-01");
+  ASSERT_EQ(XmlElementContents(XmlElementContent(clusters, "Clusters"), "Cluster").size(), 1u);
+  const std::string_view cluster = XmlElementContent(clusters, "Cluster");
+  EXPECT_EQ(XmlElementText(cluster, "NodeType"), "dc2.large");
+  EXPECT_EQ(XmlElementText(cluster, "NumberOfNodes"), "4");
+  EXPECT_EQ(XmlElementText(cluster, "DBName"), "dwh");
+  EXPECT_EQ(XmlElementText(cluster, "MasterUsername"), "dwhuser");
+  EXPECT_EQ(XmlElementText(cluster, "IamRoleArn"), arn);
+  const std::string host = XmlElementText(XmlElementContent(cluster, "Endpoint"), "Address");
+  ASSERT_FALSE(host.empty()) << clusters;
+  EXPECT_NE(create.out.find("available at " + host + ":5439"), std::string::npos) << create.out;
+
+  // dwh.cfg: only the values changed, every comment and spelling kept, mode 0600.
+  std::string expected = kCourseConfig;
+  expected = std::regex_replace(expected, std::regex("\nhost=\n"), "\nhost=" + host + "\n");
+  expected = std::regex_replace(expected, std::regex("\nDB_NAME=\n"), "\nDB_NAME=dwh\n");
+  expected = std::regex_replace(expected, std::regex("\nDB_USER=\n"), "\nDB_USER=dwhuser\n");
+  expected = std::regex_replace(expected, std::regex("\nDB_PASSWORD=\n"),
+                                std::string("\nDB_PASSWORD=") + kPassword + "\n");
+  expected = std::regex_replace(expected, std::regex("\nDB_PORT=\n"), "\nDB_PORT=5439\n");
+  expected = std::regex_replace(expected, std::regex("\nARN=''\n"), "\nARN='" + arn + "'\n");
+  EXPECT_EQ(testing::ReadFile(cfg), expected);
+  EXPECT_EQ(FileMode(cfg), 0600);
+
+  const auto status = testing::RunSparkify("cluster status" + config, env);
+  ASSERT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_EQ(status.out, "role dwhRole: present, " + arn +
+                            ", policies AmazonS3ReadOnlyAccess\ncluster dwhcluster: available, "
+                            "endpoint " +
+                            host + ":5439, 4 x dc2.large, database dwh, user dwhuser, roles " +
+                            arn + "\n");
+  const auto json = testing::RunSparkify("cluster status --json" + config, env);
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_NE(
+      json.out.find(R"("cluster":{"identifier":"dwhcluster","exists":true,"status":"available")"),
+      std::string::npos)
+      << json.out;
+
+  // Again: everything is reused, nothing is made twice, the file is as it was.
+  const auto again = testing::RunSparkify("cluster create" + config, env);
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("role dwhRole: exists, reused"), std::string::npos) << again.out;
+  EXPECT_NE(again.out.find("AmazonS3ReadOnlyAccess already attached"), std::string::npos);
+  EXPECT_NE(again.out.find("cluster dwhcluster: exists (available), reused"), std::string::npos);
+  EXPECT_NE(again.out.find("already up to date"), std::string::npos);
+  EXPECT_EQ(XmlElementContents(XmlElementContent(Aws(*moto, "redshift",
+                                                     "Action=DescribeClusters&Version=2012-12-01"),
+                                                 "Clusters"),
+                               "Cluster")
+                .size(),
+            1u);
+  EXPECT_EQ(testing::ReadFile(cfg), expected);
+
+  // delete asks for --yes when nobody can be asked, and then deletes nothing.
+  const auto refused = testing::RunSparkify("cluster delete" + config, env);
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("sparkify: error: cluster delete: refusing without --yes"),
+            std::string::npos)
+      << refused.err;
+  Aws(*moto, "redshift", "Action=DescribeClusters&ClusterIdentifier=dwhcluster&Version=2012-12-01");
+
+  const auto deleted = testing::RunSparkify("cluster delete --yes" + config, env);
+  ASSERT_EQ(deleted.exit_code, 0) << deleted.err;
+  ExpectNoSecrets(deleted);
+  EXPECT_EQ(deleted.out,
+            "cluster dwhcluster: deleting (no final snapshot)\ncluster dwhcluster: deleted\n"
+            "role dwhRole: AmazonS3ReadOnlyAccess detached\nrole dwhRole: deleted\n");
+  EXPECT_NE(Aws(*moto, "redshift",
+                "Action=DescribeClusters&ClusterIdentifier=dwhcluster&Version=2012-12-01", 404)
+                .find("ClusterNotFound"),
+            std::string::npos);
+  EXPECT_NE(Aws(*moto, "iam", "Action=GetRole&RoleName=dwhRole&Version=2010-05-08", 404)
+                .find("NoSuchEntity"),
+            std::string::npos);
+
+  const auto gone = testing::RunSparkify("cluster status" + config, env);
+  ASSERT_EQ(gone.exit_code, 0) << gone.err;
+  EXPECT_EQ(gone.out, "role dwhRole: absent\ncluster dwhcluster: absent\n");
+  const auto gone_json = testing::RunSparkify("cluster status --json" + config, env);
+  EXPECT_NE(gone_json.out.find(R"("role":{"name":"dwhRole","exists":false)"), std::string::npos)
+      << gone_json.out;
+  const auto twice = testing::RunSparkify("cluster delete -y" + config, env);
+  ASSERT_EQ(twice.exit_code, 0) << twice.err;
+  EXPECT_EQ(twice.out,
+            "cluster dwhcluster: absent, nothing to delete\nrole dwhRole: absent, nothing to "
+            "delete\n");
+}
+
+}  // namespace
+}  // namespace sparkify
