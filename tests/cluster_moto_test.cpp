@@ -195,5 +195,144 @@ TEST(ClusterMoto, CreateStatusIdempotentCreateDeleteStatus) {
             "delete\n");
 }
 
+TEST(ClusterMoto, AnExistingClusterIsReusedTheFileCompletedAndThePortOpenedOnce) {
+  std::unique_ptr<MotoServer> moto;
+  SPARKIFY_START_MOTO(moto, {"MOTO_IAM_LOAD_MANAGED_POLICIES=true"});
+  // A cluster made earlier by hand, without the role, with its own database and user.
+  Aws(*moto, "redshift",
+      "Action=CreateCluster&ClusterIdentifier=dwhcluster&ClusterType=single-node&NodeType="
+      "dc2.large&DBName=handmade&MasterUsername=admin&MasterUserPassword=Other1234&Version="
+      "2012-12-01");
+  testing::TempDir dir;
+  const auto cfg = dir / "dwh.cfg";
+  const std::string dwh =
+      "; only the provisioning section so far\n[DWH]\nDWH_CLUSTER_TYPE=single-node\n"
+      "DWH_NUM_NODES=1\nDWH_NODE_TYPE=dc2.large\nDWH_IAM_ROLE_NAME=dwhRole\n"
+      "DWH_CLUSTER_IDENTIFIER=dwhcluster\nDWH_DB=dwh\nDWH_DB_USER=dwhuser\n"
+      "DWH_DB_PASSWORD=" +
+      std::string(kPassword) + "\nDWH_PORT=5439\n";
+  testing::WriteFile(cfg, dwh);
+  const std::string args = "cluster create --open-port 203.0.113.7/32 --config " + cfg.string();
+
+  const auto create = testing::RunSparkify(args, Env(*moto));
+  ASSERT_EQ(create.exit_code, 0) << create.err;
+  ExpectNoSecrets(create);
+  EXPECT_NE(create.out.find("cluster dwhcluster: exists (available), reused"), std::string::npos)
+      << create.out;
+  EXPECT_NE(create.err.find("sparkify: warning: cluster dwhcluster does not have role "
+                            "arn:aws:iam::123456789012:role/dwhRole attached"),
+            std::string::npos)
+      << create.err;
+  EXPECT_NE(create.out.find("TCP 5439 from 203.0.113.7/32 allowed"), std::string::npos)
+      << create.out;
+  const std::string groups = Aws(*moto, "ec2", "Action=DescribeSecurityGroups&Version=2016-11-15");
+  EXPECT_NE(groups.find("203.0.113.7/32"), std::string::npos) << groups;
+
+  // The sections are added after [DWH]; the connection is the cluster's own (its database and
+  // user), the password the file's.
+  const std::string host = XmlElementText(
+      XmlElementContent(Aws(*moto, "redshift", "Action=DescribeClusters&Version=2012-12-01"),
+                        "Endpoint"),
+      "Address");
+  EXPECT_EQ(testing::ReadFile(cfg),
+            dwh + "\n[CLUSTER]\nHOST=" + host +
+                "\nDB_NAME=handmade\nDB_USER=admin\nDB_PASSWORD=" + kPassword +
+                "\nDB_PORT=5439\n\n[IAM_ROLE]\nARN=arn:aws:iam::"
+                "123456789012:role/dwhRole\n");
+  EXPECT_EQ(FileMode(cfg), 0600);
+
+  const auto again = testing::RunSparkify(args, Env(*moto));
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("TCP 5439 from 203.0.113.7/32 already allowed"), std::string::npos)
+      << again.out;
+}
+
+// moto checks signatures (with botocore) for the IAM users it knows once authentication is on.
+TEST(ClusterMoto, SignedCallsAreAcceptedAndRefusedCredentialsAreOneLineWithoutSecrets) {
+  std::unique_ptr<MotoServer> moto;
+  SPARKIFY_START_MOTO(moto, {"MOTO_IAM_LOAD_MANAGED_POLICIES=true"});
+  Aws(*moto, "iam", "Action=CreateUser&UserName=student&Version=2010-05-08");
+  const std::string key =
+      Aws(*moto, "iam", "Action=CreateAccessKey&UserName=student&Version=2010-05-08");
+  // {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}
+  Aws(*moto, "iam",
+      "Action=PutUserPolicy&UserName=student&PolicyName=all&Version=2010-05-08&PolicyDocument="
+      "%7B%22Version%22%3A%222012-10-17%22%2C%22Statement%22%3A%5B%7B%22Effect%22%3A%22Allow%22%2C"
+      "%22Action%22%3A%22%2A%22%2C%22Resource%22%3A%22%2A%22%7D%5D%7D");
+  const auto auth = testing::HttpRequest(
+      moto->port(), testing::HttpPost("/moto-api/reset-auth", "0", "", "text/plain"));
+  ASSERT_EQ(auth.status, 200) << auth.body;
+  const std::string id = XmlElementText(key, "AccessKeyId");
+  const std::string secret = XmlElementText(key, "SecretAccessKey");
+  testing::TempDir dir;
+  testing::WriteFile(dir / "dwh.cfg", kCourseConfig);
+  const std::string config = " --config " + (dir / "dwh.cfg").string();
+
+  const auto create = testing::RunSparkify("cluster create" + config, Env(*moto, id, secret));
+  ASSERT_EQ(create.exit_code, 0) << create.err;
+  EXPECT_NE(create.out.find("cluster dwhcluster: available at"), std::string::npos) << create.out;
+
+  const auto wrong = testing::RunSparkify("cluster status" + config, Env(*moto, id, kSecret));
+  EXPECT_EQ(wrong.exit_code, 2);
+  ExpectNoSecrets(wrong);
+  EXPECT_EQ(wrong.err.find('\n'), wrong.err.size() - 1) << wrong.err;
+  EXPECT_EQ(
+      wrong.err.rfind("sparkify: error: iam GetRole (role dwhRole): SignatureDoesNotMatch: ", 0),
+      0u)
+      << wrong.err;
+  EXPECT_NE(wrong.err.find("the credentials from environment (AWS_ACCESS_KEY_ID) were refused"),
+            std::string::npos);
+
+  const auto unknown = testing::RunSparkify("cluster delete --yes" + config, Env(*moto));
+  EXPECT_EQ(unknown.exit_code, 2);
+  ExpectNoSecrets(unknown);
+  EXPECT_EQ(
+      unknown.err.rfind(
+          "sparkify: error: redshift DeleteCluster (cluster dwhcluster): InvalidClientTokenId", 0),
+      0u)
+      << unknown.err;
+}
+
+// The [DWH] section is checked before any call: the endpoint here is a closed port.
+TEST(Cluster, DwhSectionErrorsNameTheFileAndKeyBeforeAnyAwsCall) {
+  testing::TempDir dir;
+  const auto cfg = dir / "dwh.cfg";
+  const std::string env = "env -u AWS_PROFILE AWS_ACCESS_KEY_ID=AKIDTEST AWS_SECRET_ACCESS_KEY=" +
+                          std::string(kSecret) + " AWS_ENDPOINT_URL=http://127.0.0.1:" +
+                          std::to_string(testing::FreePort());
+  const std::string config = " --config " + cfg.string();
+  struct Case {
+    std::string file, command, error;
+  };
+  const std::string dwh = kCourseConfig;
+  const Case cases[] = {
+      {"[CLUSTER]\nHOST=\n", "create",
+       "dwh.cfg: no [DWH] section (sparkify cluster reads the course's [DWH] keys: "},
+      {std::regex_replace(dwh, std::regex("DWH_NODE_TYPE=dc2.large\n"), ""), "create",
+       "dwh.cfg: [DWH] DWH_NODE_TYPE is missing"},
+      {std::regex_replace(dwh, std::regex("DWH_NUM_NODES=4"), "DWH_NUM_NODES=1"), "create",
+       "dwh.cfg:18: [DWH] DWH_NUM_NODES: invalid value '1' (a multi-node cluster has 2 to 128 "
+       "nodes)"},
+      {std::regex_replace(dwh, std::regex("DWH_PORT=5439"), "DWH_PORT=port"), "create",
+       "dwh.cfg:25: [DWH] DWH_PORT: invalid value 'port'"},
+      {std::regex_replace(dwh, std::regex("DWH_IAM_ROLE_NAME=dwhRole"), "DWH_IAM_ROLE_NAME="),
+       "status", "dwh.cfg: [DWH] DWH_IAM_ROLE_NAME is empty"},
+  };
+  for (const Case& c : cases) {
+    testing::WriteFile(cfg, c.file);
+    const auto r = testing::RunSparkify("cluster " + c.command + config, env);
+    EXPECT_EQ(r.exit_code, 2) << c.error << "\n" << r.err;
+    EXPECT_NE(r.err.find(c.error), std::string::npos) << r.err;
+    EXPECT_EQ(r.err.find('\n'), r.err.size() - 1) << r.err;
+    ExpectNoSecrets(r);
+  }
+  // No file at all.
+  const auto missing =
+      testing::RunSparkify("cluster status --config " + (dir / "none.cfg").string(), env);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("none.cfg: configuration file not found"), std::string::npos)
+      << missing.err;
+}
+
 }  // namespace
 }  // namespace sparkify

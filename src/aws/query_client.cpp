@@ -36,15 +36,23 @@ std::string EndpointUrl(const QueryService& service) {
          "/";
 }
 
+// application/x-www-form-urlencoded as botocore writes it (Python's urlencode): RFC 3986
+// percent-encoding, but a space is '+'. Servers that rebuild the body from the parsed form to
+// check the signature (moto does) then hash the very bytes that were signed.
+std::string FormEncode(const std::string& raw) {
+  std::string out;
+  for (char c : raw) {
+    out += c == ' ' ? std::string("+") : sigv4::UriEncode(std::string_view(&c, 1), false);
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string QueryBody(const std::string& action, const std::string& version,
                       const std::vector<sigv4::QueryParam>& params) {
-  std::string body =
-      "Action=" + sigv4::UriEncode(action, false) + "&Version=" + sigv4::UriEncode(version, false);
-  for (const auto& [name, value] : params) {
-    body += "&" + sigv4::UriEncode(name, false) + "=" + sigv4::UriEncode(value, false);
-  }
+  std::string body = "Action=" + FormEncode(action) + "&Version=" + FormEncode(version);
+  for (const auto& [name, value] : params) body += "&" + FormEncode(name) + "=" + FormEncode(value);
   return body;
 }
 

@@ -76,8 +76,9 @@ class QueryClient {
   std::unique_ptr<Impl> impl_;
 };
 
-// "Action=CreateRole&Version=2010-05-08&RoleName=dwhRole": each name and value URI-encoded, in
-// the order given (the body of a Query request).
+// "Action=CreateRole&Version=2010-05-08&RoleName=dwhRole": each name and value form-encoded as
+// the AWS SDKs do (RFC 3986 percent-encoding, a space as '+'), in the order given (the body of a
+// Query request).
 std::string QueryBody(const std::string& action, const std::string& version,
                       const std::vector<sigv4::QueryParam>& params);
 
