@@ -59,6 +59,23 @@ std::string Aws(const MotoServer& moto, const std::string& service, const std::s
   return reply.body;
 }
 
+// moto loads a service's backend on its first request, which on a busy machine can outlast the
+// fixture's 10 s read timeout: one read-only call per service, repeated until it is answered.
+void WarmUp(const MotoServer& moto) {
+  for (const auto& [service, body] :
+       {std::pair<std::string, std::string>{"iam", "Action=ListRoles&Version=2010-05-08"},
+        {"redshift", "Action=DescribeClusters&Version=2012-12-01"},
+        {"ec2", "Action=DescribeVpcs&Version=2016-11-15"}}) {
+    const std::string region = service == "iam" ? "us-east-1" : "us-west-2";
+    const std::string auth = "Authorization: AWS4-HMAC-SHA256 Credential=AKIDCHECK/20240101/" +
+                             region + "/" + service +
+                             "/aws4_request, SignedHeaders=host, Signature=0\r\n";
+    for (int attempt = 0; attempt < 10; ++attempt) {
+      if (testing::HttpRequest(moto.port(), testing::HttpPost("/", body, auth)).status != 0) break;
+    }
+  }
+}
+
 std::string Env(const MotoServer& moto, const std::string& key = "AKIDTEST",
                 const std::string& secret = kSecret) {
   return "env -u AWS_PROFILE -u AWS_SESSION_TOKEN -u AWS_REGION -u AWS_DEFAULT_REGION "
@@ -81,6 +98,7 @@ int FileMode(const std::filesystem::path& path) {
 TEST(ClusterMoto, CreateStatusIdempotentCreateDeleteStatus) {
   std::unique_ptr<MotoServer> moto;
   SPARKIFY_START_MOTO(moto, {"MOTO_IAM_LOAD_MANAGED_POLICIES=true"});
+  WarmUp(*moto);
   testing::TempDir dir;
   const auto cfg = dir / "dwh.cfg";
   testing::WriteFile(cfg, kCourseConfig);
@@ -198,6 +216,7 @@ TEST(ClusterMoto, CreateStatusIdempotentCreateDeleteStatus) {
 TEST(ClusterMoto, AnExistingClusterIsReusedTheFileCompletedAndThePortOpenedOnce) {
   std::unique_ptr<MotoServer> moto;
   SPARKIFY_START_MOTO(moto, {"MOTO_IAM_LOAD_MANAGED_POLICIES=true"});
+  WarmUp(*moto);
   // A cluster made earlier by hand, without the role, with its own database and user.
   Aws(*moto, "redshift",
       "Action=CreateCluster&ClusterIdentifier=dwhcluster&ClusterType=single-node&NodeType="
@@ -247,10 +266,47 @@ TEST(ClusterMoto, AnExistingClusterIsReusedTheFileCompletedAndThePortOpenedOnce)
       << again.out;
 }
 
+// A cluster that does not become available: create waits with a progress line per poll, stops at
+// --timeout with one error line, and has written what it knew (the role's ARN) all the same.
+TEST(ClusterMoto, WaitingEndsAtTheTimeoutWithProgressAndTheArnWritten) {
+  std::unique_ptr<MotoServer> moto;
+  SPARKIFY_START_MOTO(moto, {"MOTO_IAM_LOAD_MANAGED_POLICIES=true"});
+  WarmUp(*moto);
+  testing::TempDir dir;
+  const auto cfg = dir / "dwh.cfg";
+  testing::WriteFile(cfg, kCourseConfig);
+  const std::string config = " --config " + cfg.string();
+  ASSERT_EQ(testing::RunSparkify("cluster create --no-wait" + config, Env(*moto)).exit_code, 0);
+  Aws(*moto, "redshift", "Action=PauseCluster&ClusterIdentifier=dwhcluster&Version=2012-12-01");
+  testing::WriteFile(cfg, kCourseConfig);
+
+  const auto paused = testing::RunSparkify("cluster create --timeout 1" + config, Env(*moto));
+  EXPECT_EQ(paused.exit_code, 1);
+  EXPECT_NE(paused.err.find("sparkify: cluster dwhcluster: paused, waiting until available (0s "
+                            "of at most 1s)\n"),
+            std::string::npos)
+      << paused.err;
+  EXPECT_NE(paused.err.find("sparkify: error: cluster dwhcluster: still 'paused' after 1s "
+                            "(--timeout); run the command again to wait on\n"),
+            std::string::npos)
+      << paused.err;
+  const std::string file = testing::ReadFile(cfg);
+  EXPECT_NE(file.find("\nARN='arn:aws:iam::123456789012:role/dwhRole'\n"), std::string::npos)
+      << file;
+  EXPECT_NE(file.find("\nhost=\n"), std::string::npos) << file;  // no endpoint: not available
+
+  const auto no_wait = testing::RunSparkify("cluster create --no-wait" + config, Env(*moto));
+  EXPECT_EQ(no_wait.exit_code, 0) << no_wait.err;
+  EXPECT_NE(no_wait.out.find("cluster dwhcluster: paused, not waiting (--no-wait)"),
+            std::string::npos)
+      << no_wait.out;
+}
+
 // moto checks signatures (with botocore) for the IAM users it knows once authentication is on.
 TEST(ClusterMoto, SignedCallsAreAcceptedAndRefusedCredentialsAreOneLineWithoutSecrets) {
   std::unique_ptr<MotoServer> moto;
   SPARKIFY_START_MOTO(moto, {"MOTO_IAM_LOAD_MANAGED_POLICIES=true"});
+  WarmUp(*moto);
   Aws(*moto, "iam", "Action=CreateUser&UserName=student&Version=2010-05-08");
   const std::string key =
       Aws(*moto, "iam", "Action=CreateAccessKey&UserName=student&Version=2010-05-08");

@@ -106,19 +106,21 @@ Result<bool> ClusterApi::DeleteRole(const std::string& name) {
 }
 
 ClusterState ParseCluster(std::string_view xml) {
+  // Direct children only: <PendingModifiedValues> holds a NodeType, NumberOfNodes and
+  // ClusterIdentifier of its own (a resize or rename not yet applied).
   ClusterState cluster;
   cluster.exists = true;
-  cluster.identifier = XmlElementText(xml, "ClusterIdentifier");
-  cluster.status = XmlElementText(xml, "ClusterStatus");
-  const std::string_view endpoint = XmlElementContent(xml, "Endpoint");
-  cluster.address = XmlElementText(endpoint, "Address");
-  cluster.port = ParseNumber<int>(XmlElementText(endpoint, "Port")).value_or(0);
-  cluster.node_type = XmlElementText(xml, "NodeType");
-  cluster.nodes = ParseNumber<int>(XmlElementText(xml, "NumberOfNodes")).value_or(0);
-  cluster.db_name = XmlElementText(xml, "DBName");
-  cluster.db_user = XmlElementText(xml, "MasterUsername");
+  cluster.identifier = XmlChildText(xml, "ClusterIdentifier");
+  cluster.status = XmlChildText(xml, "ClusterStatus");
+  const std::string_view endpoint = XmlChildContent(xml, "Endpoint");
+  cluster.address = XmlChildText(endpoint, "Address");
+  cluster.port = ParseNumber<int>(XmlChildText(endpoint, "Port")).value_or(0);
+  cluster.node_type = XmlChildText(xml, "NodeType");
+  cluster.nodes = ParseNumber<int>(XmlChildText(xml, "NumberOfNodes")).value_or(0);
+  cluster.db_name = XmlChildText(xml, "DBName");
+  cluster.db_user = XmlChildText(xml, "MasterUsername");
   cluster.iam_role_arns = Texts(xml, "IamRoles", "ClusterIamRole", "IamRoleArn");
-  cluster.vpc_id = XmlElementText(xml, "VpcId");
+  cluster.vpc_id = XmlChildText(xml, "VpcId");
   cluster.vpc_security_group_ids =
       Texts(xml, "VpcSecurityGroups", "VpcSecurityGroup", "VpcSecurityGroupId");
   return cluster;

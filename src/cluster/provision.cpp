@@ -88,7 +88,9 @@ Result<ClusterState> WaitFor(ClusterApi& api, const ClusterOptions& options,
     Say(options.progress,
         fmt::format("cluster {}: {}, waiting until {} ({} of at most {})", identifier,
                     cluster->status, goal, Duration(waited), Duration(options.timeout)));
-    std::this_thread::sleep_for(options.poll_interval);
+    // The last poll falls on the deadline, not a whole interval after it.
+    std::this_thread::sleep_for(
+        std::min<std::chrono::milliseconds>(options.poll_interval, options.timeout - waited));
   }
 }
 

@@ -45,6 +45,12 @@ std::string XmlElementText(std::string_view xml, std::string_view name);
 // sub-document to look into, e.g. <Endpoint> of a Redshift <Cluster>. Elements of the same name
 // must not nest.
 std::string_view XmlElementContent(std::string_view xml, std::string_view name);
+// The raw content of the <name> element that is a direct child of `xml` (depth 0: not inside
+// another element of it), "" when there is none: a Redshift <Cluster>'s own <NumberOfNodes>,
+// not the one of its <PendingModifiedValues>.
+std::string_view XmlChildContent(std::string_view xml, std::string_view name);
+// XmlChildContent, decoded.
+std::string XmlChildText(std::string_view xml, std::string_view name);
 // The raw content of every <name> element of `xml`, in order (e.g. each <member> of a list).
 std::vector<std::string_view> XmlElementContents(std::string_view xml, std::string_view name);
 
