@@ -390,5 +390,24 @@ TEST(Cluster, DwhSectionErrorsNameTheFileAndKeyBeforeAnyAwsCall) {
       << missing.err;
 }
 
+TEST(Cluster, HelpDocumentsTheCommandAndEachSubcommand) {
+  const auto help = testing::RunSparkify("help cluster");
+  ASSERT_EQ(help.exit_code, 0) << help.err;
+  for (const char* word : {"DWH_CLUSTER_IDENTIFIER", "create", "status", "delete", "Credentials"}) {
+    EXPECT_NE(help.out.find(word), std::string::npos) << word << "\n" << help.out;
+  }
+  const auto create = testing::RunSparkify("help cluster create");
+  ASSERT_EQ(create.exit_code, 0) << create.err;
+  for (const char* option :
+       {"--open-port", "--no-wait", "--timeout", "--config", "--endpoint-url"}) {
+    EXPECT_NE(create.out.find(option), std::string::npos) << option << "\n" << create.out;
+  }
+  EXPECT_NE(testing::RunSparkify("help cluster delete").out.find("--yes"), std::string::npos);
+  const auto unknown = testing::RunSparkify("help cluster start");
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_EQ(unknown.err,
+            "sparkify: error: help: unknown command 'cluster start'; see 'sparkify --help'\n");
+}
+
 }  // namespace
 }  // namespace sparkify

@@ -2,6 +2,7 @@
 
 #include "base/numbers.h"
 #include "s3/aws_settings.h"
+#include "s3/s3_client.h"  // Redact
 #include "s3/s3_xml.h"
 
 namespace sparkify {
@@ -156,7 +157,12 @@ Result<ClusterState> ClusterApi::CreateCluster(const ClusterSpec& spec,
   }
   auto body =
       client_.Call(services_.redshift, "CreateCluster", params, "cluster " + spec.identifier);
-  if (!body.ok()) return body.status();
+  if (!body.ok()) {
+    // The password went out in this call: should an answer quote it, it is not repeated.
+    sigv4::Credentials password;
+    password.secret_access_key = spec.db_password;
+    return Status::Error(body.status().code(), Redact(body.status().message(), password));
+  }
   return ParseCluster(XmlElementContent(*body, "Cluster"));
 }
 
