@@ -6,7 +6,6 @@
 #include <random>
 #include <thread>
 
-#include "s3/s3_client.h"  // Redact
 #include "s3/s3_xml.h"
 
 namespace sparkify {

@@ -2,7 +2,6 @@
 
 #include "base/numbers.h"
 #include "s3/aws_settings.h"
-#include "s3/s3_client.h"  // Redact
 #include "s3/s3_xml.h"
 
 namespace sparkify {

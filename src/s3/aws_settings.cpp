@@ -210,4 +210,15 @@ Result<std::pair<sigv4::Credentials, std::string>> ResolveCredentials(const S3Op
   return std::make_pair(settings.credentials, settings.credential_source);
 }
 
+std::string Redact(std::string text, const sigv4::Credentials& credentials) {
+  for (const std::string* secret : {&credentials.secret_access_key, &credentials.session_token}) {
+    if (secret->size() < 4) continue;  // too short to search for without false hits
+    for (size_t pos = 0; (pos = text.find(*secret, pos)) != std::string::npos;) {
+      text.replace(pos, secret->size(), "[redacted]");
+      pos += 10;
+    }
+  }
+  return text;
+}
+
 }  // namespace sparkify

@@ -55,4 +55,7 @@ Result<Endpoint> ParseEndpoint(const std::string& url);
 // aws_session_token). A missing file or profile gives empty credentials, not an error.
 Result<sigv4::Credentials> ReadCredentialsFile(const std::string& path, const std::string& profile);
 
+// Replaces every occurrence of the credentials' secret key and session token by "[redacted]".
+std::string Redact(std::string text, const sigv4::Credentials& credentials);
+
 }  // namespace sparkify

@@ -93,7 +93,4 @@ RequestTarget TargetOf(const AwsSettings& settings, const std::string& bucket,
 // "s3://bucket/prefix" -> bucket and prefix (the prefix may be empty).
 Status ParseS3Uri(const std::string& uri, std::string& bucket, std::string& prefix);
 
-// Replaces every occurrence of the credentials' secret key and session token by "[redacted]".
-std::string Redact(std::string text, const sigv4::Credentials& credentials);
-
 }  // namespace sparkify
