@@ -8,7 +8,7 @@ SAMPLE ?= sample
 
 FUZZ_SECONDS ?= 20
 
-.PHONY: run test test-sanitize fuzz build build-sparkify bootstrap package clean format
+.PHONY: run test test-sanitize fuzz build build-sparkify bootstrap bench package clean format
 
 # Only what the build needs is installed and only the sparkify target is built for `make run`
 # (scripts/bootstrap run); `make test` adds the test toolchain and builds everything.

@@ -40,8 +40,9 @@ if(NOT SPARKIFY_SANITIZE)
     add_custom_target(sparkify_man ALL DEPENDS "${SPARKIFY_MAN}.gz")
     install(FILES "${SPARKIFY_MAN}.gz" DESTINATION ${CMAKE_INSTALL_MANDIR}/man1)
   else()
-    message(WARNING "help2man not found (Debian: help2man; scripts/bootstrap test installs it): "
-                    "no man page is built or installed")
+    # A status line, not a warning: `make run` does not need the man page (nor help2man).
+    message(STATUS "help2man not found (Debian: help2man; scripts/bootstrap package installs "
+                   "it): no man page is built or installed")
   endif()
 endif()
 
