@@ -45,5 +45,6 @@ void SetupEtl(CLI::App& app, Outcome outcome);
 void SetupCheck(CLI::App& app, Outcome outcome);
 void SetupGenerate(CLI::App& app, Outcome outcome);
 void SetupCluster(CLI::App& app, Outcome outcome);
+void SetupReport(CLI::App& app, Outcome outcome);
 
 }  // namespace sparkify::cli
