@@ -207,5 +207,16 @@ TEST(Config, MissingExplicitFileIsAnError) {
   EXPECT_NE(c.status().message().find("/nonexistent/dwh.cfg"), std::string::npos);
 }
 
+TEST(Config, TheCoursesDwhSectionIsNotAnUnknownSection) {
+  // [DWH] is the provisioning script's, read by `sparkify cluster`; other commands pass it by.
+  TempDir dir;
+  WriteFile(dir / "dwh.cfg", "[DWH]\nDWH_CLUSTER_TYPE=multi-node\nDWH_NUM_NODES=4\n");
+  ConfigOverrides o;
+  o.config_file = (dir / "dwh.cfg").string();
+  auto c = LoadConfig(o, FakeEnv({}));
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_TRUE(c->warnings.empty()) << c->warnings.front();
+}
+
 }  // namespace
 }  // namespace sparkify

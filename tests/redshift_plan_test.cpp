@@ -11,7 +11,6 @@
 #include <sstream>
 
 #include "base/sql_text.h"
-#include "engine/postgres_connection.h"
 #include "engine/redshift_engine.h"
 #include "engine/redshift_staging.h"
 #include "engine/sqlite_engine.h"
@@ -122,17 +121,6 @@ TEST(RedshiftGolden, NoIdentifierIsARedshiftReservedWord) {
        {"SONGPLAYS", "RAW_TEXT", "SESSION_ID", "LOAD_EVENTS", "USER_AGENT"}) {
     EXPECT_TRUE(seen.count(expected)) << expected;
   }
-}
-
-TEST(RedshiftErrors, ASerializableIsolationViolationIsBusyNotAFailure) {
-  // Redshift's ERROR 1023 as documented (c_serial_isolation.html); its SQLSTATE is not.
-  EXPECT_TRUE(postgres::IsSerializationFailure(
-      "XX000",
-      "1023 DETAIL: Serializable isolation violation on table - 104547, transactions "
-      "forming the cycle are: 1087, 1088"));
-  EXPECT_TRUE(postgres::IsSerializationFailure("40001", "could not serialize access"));
-  EXPECT_FALSE(
-      postgres::IsSerializationFailure("42P01", "relation \"stl_load_errors\" does not exist"));
 }
 
 TEST(RedshiftGolden, CreateTables) {

@@ -1,4 +1,5 @@
 #include <cstdio>
+#include <cstdlib>
 
 #include "cli/commands.h"
 #include "sparkify/pipeline.h"
@@ -43,6 +44,13 @@ Result<Config> ResolveConfig(const WarehouseFlags& flags,
 
 void AnnounceWarehouse(const Config& config) {
   std::fprintf(stderr, "sparkify: %s\n", DescribeWarehouse(config).c_str());
+}
+
+void ApplyConfigCredentials(const Config& config, S3Options& aws) {
+  if (!config.aws_key.empty() && std::getenv("AWS_ACCESS_KEY_ID") == nullptr) {
+    aws.access_key_id = config.aws_key;
+    aws.secret_access_key = config.aws_secret;
+  }
 }
 
 }  // namespace sparkify::cli

@@ -15,8 +15,11 @@ SET statement_timeout TO 10000;
 BEGIN;
 LOCK sparkify_lock;
 SET statement_timeout TO '0';
+-- Every table, for create-tables (which then creates them again).
+-- The tables every engine has (drop_tables.sql).
 DROP TABLE IF EXISTS songplays;
 DROP TABLE IF EXISTS users;
+DROP TABLE IF EXISTS user_levels;
 DROP TABLE IF EXISTS songs;
 DROP TABLE IF EXISTS artists;
 DROP TABLE IF EXISTS time;
@@ -159,6 +162,19 @@ CREATE TABLE IF NOT EXISTS users (
   last_session_id      BIGINT NOT NULL,
   last_item_in_session BIGINT NOT NULL
 ) DISTSTYLE ALL SORTKEY (user_id);
+
+-- users.user_level's history (transform_user_levels.sql), as in sql/postgres/create_tables.sql.
+-- A small dimension like users: DISTSTYLE ALL, sorted by user and time, the order in which the
+-- transform deletes a user's stretches and analyses read a user's history.
+CREATE TABLE IF NOT EXISTS user_levels (
+  user_id               BIGINT NOT NULL,
+  user_level            VARCHAR(256),
+  valid_from            TIMESTAMP NOT NULL,
+  valid_to              TIMESTAMP,
+  first_session_id      BIGINT NOT NULL,
+  first_item_in_session BIGINT NOT NULL,
+  PRIMARY KEY (user_id, valid_from, first_session_id, first_item_in_session)
+) DISTSTYLE ALL SORTKEY (user_id, valid_from);
 
 CREATE TABLE IF NOT EXISTS songs (
   song_id       VARCHAR(256) NOT NULL PRIMARY KEY,

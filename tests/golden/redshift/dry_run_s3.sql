@@ -373,6 +373,49 @@ FROM (
                       UNION SELECT user_id FROM replaced_events)
 ) AS latest
 WHERE pick = 1;
+-- user_levels (Redshift): each user's level history (a type-2 slowly changing dimension), as
+-- sql/sqlite/transform_user_levels.sql (the reasons are there): the stretches of each user
+-- touched by this run or by a replaced file version are deleted and computed again from all of
+-- that user's staged events, an event delivered twice counting once. Without IS DISTINCT FROM,
+-- a level differs from the previous one by a CASE that treats NULL as a level of its own.
+-- Within one COPY batch (one file id, line 0) which copy of a repeated event counts is not
+-- defined, as for users (README).
+-- https://docs.aws.amazon.com/redshift/latest/dg/r_WF_LAG.html
+-- https://docs.aws.amazon.com/redshift/latest/dg/r_WF_LEAD.html
+DELETE FROM user_levels
+WHERE user_id IN (SELECT user_id FROM staging_events WHERE file_id >= {{first_file_id}}
+                  UNION SELECT user_id FROM replaced_events);
+
+INSERT INTO user_levels (user_id, user_level, valid_from, valid_to, first_session_id,
+                         first_item_in_session)
+SELECT user_id, level, valid_from,
+       LEAD(valid_from) OVER (PARTITION BY user_id ORDER BY ts, session_id, item_in_session),
+       session_id, item_in_session
+FROM (
+  SELECT user_id, level, ts, session_id, item_in_session,
+         TIMESTAMP 'epoch' + (ts / 1000) * INTERVAL '1 second'
+                           + (ts % 1000) * INTERVAL '0.001 second' AS valid_from
+  FROM (
+    SELECT user_id, level, ts, session_id, item_in_session,
+           ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY ts, session_id, item_in_session)
+             AS position,
+           LAG(level) OVER (PARTITION BY user_id ORDER BY ts, session_id, item_in_session)
+             AS previous_level
+    FROM (
+      SELECT user_id, level, ts, session_id, item_in_session,
+             ROW_NUMBER() OVER (PARTITION BY user_id, ts, session_id, item_in_session
+                                ORDER BY file_id, line) AS copy
+      FROM staging_events
+      WHERE user_id IN (SELECT user_id FROM staging_events WHERE file_id >= {{first_file_id}}
+                        UNION SELECT user_id FROM replaced_events)
+    ) AS events
+    WHERE copy = 1
+  ) AS ordered
+  WHERE position = 1
+     OR CASE WHEN level IS NULL THEN previous_level IS NOT NULL
+             WHEN previous_level IS NULL THEN TRUE
+             ELSE level <> previous_level END
+) AS stretch_starts;
 -- songplays (Redshift): one row per distinct NextSong event (session, item in session, user,
 -- timestamp), as sql/sqlite/transform_songplays.sql. Redshift lacks what the other dialects use
 -- here: ON CONFLICT (an event already in songplays is left out by an anti-join instead), IS NOT
@@ -478,12 +521,19 @@ SELECT songplay_id, COUNT(*) AS copies FROM songplays GROUP BY songplay_id HAVIN
 SELECT song_id, COUNT(*) AS copies FROM songs GROUP BY song_id HAVING COUNT(*) > 1;
 -- time.start_time is unique (Redshift does not enforce keys, so every engine checks).
 SELECT start_time, COUNT(*) AS copies FROM time GROUP BY start_time HAVING COUNT(*) > 1;
+-- user_levels' key (user, valid_from, the opening event's session and item) is unique (Redshift
+-- does not enforce keys, so every engine checks).
+SELECT user_id, valid_from, first_session_id, first_item_in_session, COUNT(*) AS copies
+FROM user_levels
+GROUP BY user_id, valid_from, first_session_id, first_item_in_session
+HAVING COUNT(*) > 1;
 -- users.user_id is unique (Redshift does not enforce keys, so every engine checks).
 SELECT user_id, COUNT(*) AS copies FROM users GROUP BY user_id HAVING COUNT(*) > 1;
 SELECT COUNT(*) FROM staging_events;
 SELECT COUNT(*) FROM staging_songs;
 SELECT COUNT(*) FROM songplays;
 SELECT COUNT(*) FROM users;
+SELECT COUNT(*) FROM user_levels;
 SELECT COUNT(*) FROM songs;
 SELECT COUNT(*) FROM artists;
 SELECT COUNT(*) FROM time;

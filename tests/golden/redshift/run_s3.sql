@@ -344,6 +344,49 @@ FROM (
                       UNION SELECT user_id FROM replaced_events)
 ) AS latest
 WHERE pick = 1;
+-- user_levels (Redshift): each user's level history (a type-2 slowly changing dimension), as
+-- sql/sqlite/transform_user_levels.sql (the reasons are there): the stretches of each user
+-- touched by this run or by a replaced file version are deleted and computed again from all of
+-- that user's staged events, an event delivered twice counting once. Without IS DISTINCT FROM,
+-- a level differs from the previous one by a CASE that treats NULL as a level of its own.
+-- Within one COPY batch (one file id, line 0) which copy of a repeated event counts is not
+-- defined, as for users (README).
+-- https://docs.aws.amazon.com/redshift/latest/dg/r_WF_LAG.html
+-- https://docs.aws.amazon.com/redshift/latest/dg/r_WF_LEAD.html
+DELETE FROM user_levels
+WHERE user_id IN (SELECT user_id FROM staging_events WHERE file_id >= 1
+                  UNION SELECT user_id FROM replaced_events);
+
+INSERT INTO user_levels (user_id, user_level, valid_from, valid_to, first_session_id,
+                         first_item_in_session)
+SELECT user_id, level, valid_from,
+       LEAD(valid_from) OVER (PARTITION BY user_id ORDER BY ts, session_id, item_in_session),
+       session_id, item_in_session
+FROM (
+  SELECT user_id, level, ts, session_id, item_in_session,
+         TIMESTAMP 'epoch' + (ts / 1000) * INTERVAL '1 second'
+                           + (ts % 1000) * INTERVAL '0.001 second' AS valid_from
+  FROM (
+    SELECT user_id, level, ts, session_id, item_in_session,
+           ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY ts, session_id, item_in_session)
+             AS position,
+           LAG(level) OVER (PARTITION BY user_id ORDER BY ts, session_id, item_in_session)
+             AS previous_level
+    FROM (
+      SELECT user_id, level, ts, session_id, item_in_session,
+             ROW_NUMBER() OVER (PARTITION BY user_id, ts, session_id, item_in_session
+                                ORDER BY file_id, line) AS copy
+      FROM staging_events
+      WHERE user_id IN (SELECT user_id FROM staging_events WHERE file_id >= 1
+                        UNION SELECT user_id FROM replaced_events)
+    ) AS events
+    WHERE copy = 1
+  ) AS ordered
+  WHERE position = 1
+     OR CASE WHEN level IS NULL THEN previous_level IS NOT NULL
+             WHEN previous_level IS NULL THEN TRUE
+             ELSE level <> previous_level END
+) AS stretch_starts;
 -- songplays (Redshift): one row per distinct NextSong event (session, item in session, user,
 -- timestamp), as sql/sqlite/transform_songplays.sql. Redshift lacks what the other dialects use
 -- here: ON CONFLICT (an event already in songplays is left out by an anti-join instead), IS NOT
@@ -448,16 +491,23 @@ SELECT songplay_id, COUNT(*) AS copies FROM songplays GROUP BY songplay_id HAVIN
 SELECT song_id, COUNT(*) AS copies FROM songs GROUP BY song_id HAVING COUNT(*) > 1;
 -- time.start_time is unique (Redshift does not enforce keys, so every engine checks).
 SELECT start_time, COUNT(*) AS copies FROM time GROUP BY start_time HAVING COUNT(*) > 1;
+-- user_levels' key (user, valid_from, the opening event's session and item) is unique (Redshift
+-- does not enforce keys, so every engine checks).
+SELECT user_id, valid_from, first_session_id, first_item_in_session, COUNT(*) AS copies
+FROM user_levels
+GROUP BY user_id, valid_from, first_session_id, first_item_in_session
+HAVING COUNT(*) > 1;
 -- users.user_id is unique (Redshift does not enforce keys, so every engine checks).
 SELECT user_id, COUNT(*) AS copies FROM users GROUP BY user_id HAVING COUNT(*) > 1;
 SELECT COUNT(*) FROM staging_events;
 SELECT COUNT(*) FROM staging_songs;
 SELECT COUNT(*) FROM songplays;
 SELECT COUNT(*) FROM users;
+SELECT COUNT(*) FROM user_levels;
 SELECT COUNT(*) FROM songs;
 SELECT COUNT(*) FROM artists;
 SELECT COUNT(*) FROM time;
 SELECT COUNT(*) FROM load_errors;
 SELECT COUNT(*) FROM songplays WHERE song_id IS NOT NULL;
-UPDATE etl_runs SET finished_at = '<time>', report = '{"run_id": 1, "engine": "redshift", "sources": {"songs": {"files": 3, "files_skipped": 0, "files_replaced": 0, "files_out_of_range": 0, "entries_skipped": 0, "bytes": 502, "read": 3, "loaded": 3, "filtered": 0, "quarantined": 0, "repaired": 0, "repaired_fields": {}}, "logs": {"files": 2, "files_skipped": 0, "files_replaced": 0, "files_out_of_range": 0, "entries_skipped": 0, "bytes": 3355, "read": 11, "loaded": 9, "filtered": 0, "quarantined": 2, "repaired": 0, "repaired_fields": {}, "songplays": 0}}, "songplays": {"added": 0, "matched": 0}, "tables": {"artists": 0, "load_errors": 0, "songplays": 0, "songs": 0, "staging_events": 0, "staging_songs": 0, "time": 0, "users": 0}, "seconds": {...}, "first_errors": ["s3://sparkify-data/log_data/2018/11/2018-11-02-events.json:3: ts: Invalid digit, Value ''y'', Pos 0, Type: Long", "s3://manifest: ts: timestamp -5 is outside 1970-01-01 .. 9999-12-31 (epoch milliseconds expected)"], "warnings": []}' WHERE run_id = 1;
+UPDATE etl_runs SET finished_at = '<time>', report = '{"run_id": 1, "engine": "redshift", "sources": {"songs": {"files": 3, "files_skipped": 0, "files_replaced": 0, "files_out_of_range": 0, "entries_skipped": 0, "bytes": 502, "read": 3, "loaded": 3, "filtered": 0, "quarantined": 0, "repaired": 0, "repaired_fields": {}}, "logs": {"files": 2, "files_skipped": 0, "files_replaced": 0, "files_out_of_range": 0, "entries_skipped": 0, "bytes": 3355, "read": 11, "loaded": 9, "filtered": 0, "quarantined": 2, "repaired": 0, "repaired_fields": {}, "songplays": 0}}, "songplays": {"added": 0, "matched": 0}, "tables": {"artists": 0, "load_errors": 0, "songplays": 0, "songs": 0, "staging_events": 0, "staging_songs": 0, "time": 0, "user_levels": 0, "users": 0}, "seconds": {...}, "first_errors": ["s3://sparkify-data/log_data/2018/11/2018-11-02-events.json:3: ts: Invalid digit, Value ''y'', Pos 0, Type: Long", "s3://manifest: ts: timestamp -5 is outside 1970-01-01 .. 9999-12-31 (epoch milliseconds expected)"], "warnings": []}' WHERE run_id = 1;
 COMMIT;
