@@ -194,6 +194,34 @@ TEST_F(ReportOnSample, LoadHealthMatchesLedger) {
       << report.sections.at("load-runs").rows[0];
 }
 
+// The level history the load builds from the sample's events, counted here with LAG over each
+// user's stretches in their order (valid_from, then the event that opens the stretch).
+TEST_F(ReportOnSample, LevelChangesMatchTheSamplesLevelHistory) {
+  const fs::path db = SampleDb();
+  ASSERT_GT(SqliteInt(db, "SELECT COUNT(*) FROM user_levels"), 0) << "the load builds user_levels";
+  std::map<std::string, std::pair<int64_t, int64_t>> changes;
+  for (const auto& row : SqliteRows(
+           db,
+           "SELECT substr(valid_from, 1, 10), user_level FROM (SELECT user_level, valid_from, "
+           "LAG(user_level) OVER (PARTITION BY user_id ORDER BY valid_from, first_session_id, "
+           "first_item_in_session) AS previous FROM user_levels) WHERE previous IS NOT NULL")) {
+    auto& day = changes[row.substr(0, 10)];
+    (row.substr(11) == "paid" ? day.first : day.second) += 1;
+  }
+  ASSERT_FALSE(changes.empty()) << "the sample has users who change level";
+  const auto section = Report(db).sections.at("level-changes");
+  EXPECT_EQ(section.note, "");
+  ASSERT_EQ(section.rows.size(), 30u);
+  int64_t total = 0;
+  for (const auto& row : section.rows) {
+    const auto it = changes.find(row.substr(0, 10));
+    const auto expected = it == changes.end() ? std::pair<int64_t, int64_t>{0, 0} : it->second;
+    EXPECT_EQ(row, fmt::format("{}|{}|{}", row.substr(0, 10), expected.first, expected.second));
+    total += expected.first + expected.second;
+  }
+  EXPECT_EQ(total, SqliteInt(db, "SELECT COUNT(*) - COUNT(DISTINCT user_id) FROM user_levels"));
+}
+
 // user_levels filled with known stretches (whether or not the load builds the table): users who
 // change level, one who never does, one whose first stretch lasted no time.
 TEST_F(ReportOnSample, LevelChangesCountStretchesAfterTheFirst) {
