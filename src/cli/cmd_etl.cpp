@@ -40,6 +40,7 @@ Status RunEtlCommand(const EtlCommandOptions& options) {
   auto config =
       ResolveConfig(options.warehouse, options.song_data, options.log_data, options.staging_uri);
   if (!config.ok()) return config.status();
+  if (!options.quiet) AnnounceWarehouse(*config);
   EtlOptions etl;
   etl.song_data = config->song_data;
   etl.log_data = config->log_data;

@@ -31,6 +31,9 @@ Result<Config> ResolveConfig(const WarehouseFlags& flags,
                              const std::optional<std::string>& log_data = std::nullopt,
                              const std::optional<std::string>& staging_uri = std::nullopt);
 
+// Prints the run's first line to stderr: engine, what chose it, target (DescribeWarehouse).
+void AnnounceWarehouse(const Config& config);
+
 // dwh.cfg's [AWS] KEY/SECRET into `aws`, unless the environment has AWS_ACCESS_KEY_ID: they rank
 // below it, as every dwh.cfg value ranks below the environment.
 void ApplyConfigCredentials(const Config& config, S3Options& aws);
@@ -42,5 +45,6 @@ void SetupEtl(CLI::App& app, Outcome outcome);
 void SetupCheck(CLI::App& app, Outcome outcome);
 void SetupGenerate(CLI::App& app, Outcome outcome);
 void SetupCluster(CLI::App& app, Outcome outcome);
+void SetupReport(CLI::App& app, Outcome outcome);
 
 }  // namespace sparkify::cli

@@ -2,6 +2,7 @@
 #include <cstdlib>
 
 #include "cli/commands.h"
+#include "sparkify/pipeline.h"
 
 namespace sparkify::cli {
 
@@ -39,6 +40,10 @@ Result<Config> ResolveConfig(const WarehouseFlags& flags,
       std::fprintf(stderr, "sparkify: warning: %s\n", w.c_str());
   }
   return config;
+}
+
+void AnnounceWarehouse(const Config& config) {
+  std::fprintf(stderr, "sparkify: %s\n", DescribeWarehouse(config).c_str());
 }
 
 void ApplyConfigCredentials(const Config& config, S3Options& aws) {

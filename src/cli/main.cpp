@@ -42,6 +42,7 @@ int main(int argc, char** argv) {
   sparkify::cli::SetupCheck(app, outcome);
   sparkify::cli::SetupGenerate(app, outcome);
   sparkify::cli::SetupCluster(app, outcome);
+  sparkify::cli::SetupReport(app, outcome);
 
   // `sparkify help [COMMAND]`, as git and aws have it.
   std::vector<std::string> help_topic;
