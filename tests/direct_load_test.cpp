@@ -127,8 +127,10 @@ std::vector<std::string> Warehouse(const fs::path& db) {
   std::vector<std::string> out;
   for (const char* sql :
        {"SELECT 'songplays', * FROM songplays ORDER BY songplay_id",
-        "SELECT 'users', * FROM users ORDER BY user_id", "SELECT 'songs', * FROM songs ORDER BY 2",
-        "SELECT 'artists', * FROM artists ORDER BY 2", "SELECT 'time', * FROM time ORDER BY 2",
+        "SELECT 'users', * FROM users ORDER BY user_id",
+        "SELECT 'user_levels', * FROM user_levels ORDER BY user_id, valid_from",
+        "SELECT 'songs', * FROM songs ORDER BY 2", "SELECT 'artists', * FROM artists ORDER BY 2",
+        "SELECT 'time', * FROM time ORDER BY 2",
         "SELECT 'load_files', file_id, source, path, size, checksum, records, run_id "
         "FROM load_files ORDER BY file_id",
         "SELECT 'load_errors', * FROM load_errors ORDER BY file_id, line, document"}) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <charconv>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,18 @@ Result<T> NumberFromWarehouse(std::string_view text, std::string_view what) {
   if (auto value = ParseNumber<T>(text)) return *value;
   return Status::EngineError(std::string(what) + ": the warehouse returned '" + std::string(text) +
                              "' where a number was expected");
+}
+
+// `n` in decimal with a comma between groups of three digits, as people read counts: 6,820.
+inline std::string WithThousandsSeparators(int64_t n) {
+  const uint64_t magnitude = n < 0 ? 0 - static_cast<uint64_t>(n) : static_cast<uint64_t>(n);
+  const std::string digits = std::to_string(magnitude);
+  std::string out = n < 0 ? "-" : "";
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
 }
 
 }  // namespace sparkify

@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "base/json_string.h"
+#include "base/numbers.h"
 #include "sparkify/pipeline.h"
 
 namespace sparkify {
@@ -21,15 +22,7 @@ std::string SourceJson(const SourceCounts& c, const std::string& extra) {
       c.read, c.loaded, c.filtered, c.quarantined, c.repaired, fields, extra);
 }
 
-std::string Thousands(int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return n < 0 ? "-" + out : out;
-}
+std::string Thousands(int64_t n) { return WithThousandsSeparators(n); }
 
 }  // namespace
 
