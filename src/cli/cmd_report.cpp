@@ -48,6 +48,7 @@ Status WriteWhole(const std::string& path, const std::string& text) {
 Status RunReport(const ReportOptions& options) {
   auto config = ResolveConfig(options.warehouse);
   if (!config.ok()) return config.status();
+  AnnounceWarehouse(*config);
   auto engine = OpenEngine(*config, WarehouseAccess::kReadOnly);
   if (!engine.ok()) return engine.status();
   report::AnalyticsOptions analytics;
