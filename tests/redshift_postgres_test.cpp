@@ -617,7 +617,10 @@ TEST(RedshiftSqlOnPostgres, AChangedFileReloadsItsBatchAndEqualsAFreshLoad) {
             std::string::npos)
       << report.status().message();
   EXPECT_NE(report.status().message().find("run with --full-refresh"), std::string::npos);
-  EXPECT_EQ(pg.Scalar("SELECT COUNT(*) FROM etl_runs"), runs);
+  // Changed nothing, but for the failed run's record in etl_runs.
+  EXPECT_EQ(pg.Scalar("SELECT COUNT(*) FROM etl_runs"), std::to_string(std::stoi(runs) + 1));
+  EXPECT_EQ(pg.Scalar("SELECT status || ': ' || error FROM etl_runs ORDER BY run_id DESC LIMIT 1"),
+            "failed: " + report.status().message());
 
   // --full-refresh loads every listed file again, as one batch per source.
   report = RunEmulated(uri, songs, logs, /*full_refresh=*/true);
@@ -654,7 +657,8 @@ TEST(RedshiftSqlOnPostgres, ADuplicateKeyFailsTheRun) {
                                            "than once, e.g. user_id=5, copies=2"),
             std::string::npos)
       << report.status().message();
-  EXPECT_EQ(pg.Scalar("SELECT COUNT(*) FROM etl_runs"), runs);
+  EXPECT_EQ(pg.Scalar("SELECT COUNT(*) FROM etl_runs"), std::to_string(std::stoi(runs) + 1));
+  EXPECT_EQ(pg.Scalar("SELECT status FROM etl_runs ORDER BY run_id DESC LIMIT 1"), "failed");
   EXPECT_EQ(pg.Scalar("SELECT COUNT(*) FROM songs"), "1");
 }
 

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <charconv>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,6 +35,17 @@ Result<T> NumberFromWarehouse(std::string_view text, std::string_view what) {
   if (auto value = ParseNumber<T>(text)) return *value;
   return Status::EngineError(std::string(what) + ": the warehouse returned '" + std::string(text) +
                              "' where a number was expected");
+}
+
+// `n` with thousands separators, for people: 1234567 is "1,234,567".
+inline std::string Thousands(int64_t n) {
+  std::string digits = std::to_string(n < 0 ? -n : n);
+  std::string out;
+  for (size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return n < 0 ? "-" + out : out;
 }
 
 }  // namespace sparkify

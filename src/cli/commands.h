@@ -36,5 +36,7 @@ void SetupCreateTables(CLI::App& app, Outcome outcome);
 void SetupEtl(CLI::App& app, Outcome outcome);
 void SetupCheck(CLI::App& app, Outcome outcome);
 void SetupGenerate(CLI::App& app, Outcome outcome);
+void SetupStatus(CLI::App& app, Outcome outcome);
+void SetupErrors(CLI::App& app, Outcome outcome);
 
 }  // namespace sparkify::cli

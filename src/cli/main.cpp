@@ -41,6 +41,8 @@ int main(int argc, char** argv) {
   sparkify::cli::SetupEtl(app, outcome);
   sparkify::cli::SetupCheck(app, outcome);
   sparkify::cli::SetupGenerate(app, outcome);
+  sparkify::cli::SetupStatus(app, outcome);
+  sparkify::cli::SetupErrors(app, outcome);
 
   // `sparkify help [COMMAND]`, as git and aws have it.
   std::vector<std::string> help_topic;

@@ -2,6 +2,8 @@
 #include <fmt/format.h>
 
 #include "base/json_string.h"
+#include "base/numbers.h"
+#include "pipeline/report_parts.h"
 #include "sparkify/pipeline.h"
 
 namespace sparkify {
@@ -21,17 +23,29 @@ std::string SourceJson(const SourceCounts& c, const std::string& extra) {
       c.read, c.loaded, c.filtered, c.quarantined, c.repaired, fields, extra);
 }
 
-std::string Thousands(int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out;
-  for (size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
-    out.push_back(digits[i]);
-  }
-  return n < 0 ? "-" + out : out;
+}  // namespace
+
+std::string OptionalJsonString(const std::string& text) {
+  return text.empty() ? "null" : JsonString(text);
 }
 
-}  // namespace
+std::string TargetJson(const WarehouseTarget& t) {
+  if (!t.file.empty()) return fmt::format("{{\"file\": {}}}", JsonString(t.file));
+  if (t.host.empty() && t.port.empty() && t.database.empty() && t.user.empty()) return "null";
+  return fmt::format(
+      "{{\"host\": {}, \"port\": {}, \"database\": {}, \"user\": {}, \"schema\": {}}}",
+      OptionalJsonString(t.host), OptionalJsonString(t.port), OptionalJsonString(t.database),
+      OptionalJsonString(t.user), OptionalJsonString(t.schema));
+}
+
+std::string TargetText(const WarehouseTarget& t) {
+  if (!t.file.empty()) return t.file;
+  return fmt::format("host={} port={} database={} user={} schema={}",
+                     t.host.empty() ? "(default socket)" : t.host, t.port, t.database, t.user,
+                     t.schema);
+}
+
+const char* SparkifyVersion() { return SPARKIFY_VERSION; }
 
 std::string FormatReportJson(const LoadReport& r) {
   std::string tables, phases, errors;
@@ -44,14 +58,24 @@ std::string FormatReportJson(const LoadReport& r) {
   for (const auto& e : r.first_errors) errors += (errors.empty() ? "" : ", ") + JsonString(e);
   std::string warnings;
   for (const auto& w : r.warnings) warnings += (warnings.empty() ? "" : ", ") + JsonString(w);
-  return fmt::format(
-      "{{\"run_id\": {}, \"engine\": {}, \"sources\": {{\"songs\": {}, \"logs\": {}}}, "
-      "\"songplays\": {{\"added\": {}, \"matched\": {}}}, \"tables\": {{{}}}, "
+  const std::string this_run = fmt::format(
+      "{{\"sources\": {{\"songs\": {}, \"logs\": {}}}, \"songplays\": {{\"added\": {}}}, "
       "\"seconds\": {{{}{}\"total\": {:.3f}}}, \"first_errors\": [{}], \"warnings\": [{}]}}",
-      r.run_id, JsonString(r.engine), SourceJson(r.songs, ""),
+      SourceJson(r.songs, ""),
       SourceJson(r.logs, fmt::format(", \"songplays\": {}", r.songplays_added)), r.songplays_added,
-      r.songplays_matched, tables, phases, phases.empty() ? "" : ", ", r.total_seconds, errors,
-      warnings);
+      phases, phases.empty() ? "" : ", ", r.total_seconds, errors, warnings);
+  const std::string warehouse =
+      r.error ? std::string("null")
+              : fmt::format("{{\"tables\": {{{}}}, \"songplays\": {{\"matched\": {}}}}}", tables,
+                            r.songplays_matched);
+  return fmt::format(
+      "{{\"status\": {}, \"error\": {}, \"sparkify_version\": {}, \"run_id\": {}, "
+      "\"engine\": {}, \"target\": {}, \"started_at\": {}, \"finished_at\": {}, "
+      "\"this_run\": {}, \"warehouse\": {}}}",
+      JsonString(r.error ? "failed" : "succeeded"), r.error ? JsonString(*r.error) : "null",
+      JsonString(SPARKIFY_VERSION), r.run_id ? std::to_string(r.run_id) : "null",
+      r.engine.empty() ? "null" : JsonString(r.engine), TargetJson(r.target),
+      OptionalJsonString(r.started_at), OptionalJsonString(r.finished_at), this_run, warehouse);
 }
 
 std::string FormatReportText(const LoadReport& r) {

@@ -11,7 +11,7 @@ CREATE TABLE IF NOT EXISTS sparkify_lock (run_id BIGINT);
 LOCK sparkify_lock;
 SET statement_timeout TO '0';
 SELECT MAX(run_id) FROM etl_runs;
-INSERT INTO etl_runs (run_id, started_at) VALUES (2, '<time>');
+INSERT INTO etl_runs (run_id, started_at, status) VALUES (2, '<time>', 'running');
 -- Per-run scratch tables (temporary: private to the connection, gone at its end). They hold
 -- what replaced file versions contributed, so the transforms can take it back.
 CREATE TEMPORARY TABLE IF NOT EXISTS replaced_events (
@@ -346,5 +346,5 @@ SELECT COUNT(*) FROM artists;
 SELECT COUNT(*) FROM time;
 SELECT COUNT(*) FROM load_errors;
 SELECT COUNT(*) FROM songplays WHERE song_id IS NOT NULL;
-UPDATE etl_runs SET finished_at = '<time>', report = '{"run_id": 2, "engine": "redshift", "sources": {"songs": {"files": 0, "files_skipped": 1, "files_replaced": 0, "files_out_of_range": 0, "entries_skipped": 0, "bytes": 0, "read": 0, "loaded": 0, "filtered": 0, "quarantined": 0, "repaired": 0, "repaired_fields": {}}, "logs": {"files": 2, "files_skipped": 0, "files_replaced": 2, "files_out_of_range": 0, "entries_skipped": 0, "bytes": 3660, "read": 10, "loaded": 9, "filtered": 0, "quarantined": 1, "repaired": 0, "repaired_fields": {}, "songplays": 0}}, "songplays": {"added": 0, "matched": 0}, "tables": {"artists": 0, "load_errors": 0, "songplays": 0, "songs": 0, "staging_events": 0, "staging_songs": 0, "time": 0, "users": 0}, "seconds": {...}, "first_errors": ["s3://manifest: ts: timestamp -5 is outside 1970-01-01 .. 9999-12-31 (epoch milliseconds expected)"], "warnings": []}' WHERE run_id = 2;
+UPDATE etl_runs SET finished_at = '<time>', status = 'succeeded', report = '{"status": "succeeded", "error": null, "sparkify_version": "<version>", "run_id": 2, "engine": "redshift", "target": null, "started_at": "<time>", "finished_at": "<time>", "this_run": {"sources": {"songs": {"files": 0, "files_skipped": 1, "files_replaced": 0, "files_out_of_range": 0, "entries_skipped": 0, "bytes": 0, "read": 0, "loaded": 0, "filtered": 0, "quarantined": 0, "repaired": 0, "repaired_fields": {}}, "logs": {"files": 2, "files_skipped": 0, "files_replaced": 2, "files_out_of_range": 0, "entries_skipped": 0, "bytes": 3660, "read": 10, "loaded": 9, "filtered": 0, "quarantined": 1, "repaired": 0, "repaired_fields": {}, "songplays": 0}}, "songplays": {"added": 0}, "seconds": {...}, "first_errors": ["s3://manifest: ts: timestamp -5 is outside 1970-01-01 .. 9999-12-31 (epoch milliseconds expected)"], "warnings": []}, "warehouse": {"tables": {"artists": 0, "load_errors": 0, "songplays": 0, "songs": 0, "staging_events": 0, "staging_songs": 0, "time": 0, "users": 0}, "songplays": {"matched": 0}}}' WHERE run_id = 2;
 COMMIT;

@@ -11,7 +11,7 @@ CREATE TABLE IF NOT EXISTS sparkify_lock (run_id BIGINT);
 LOCK sparkify_lock;
 SET statement_timeout TO '0';
 SELECT MAX(run_id) FROM etl_runs;
-INSERT INTO etl_runs (run_id, started_at) VALUES (1, '<time>');
+INSERT INTO etl_runs (run_id, started_at, status) VALUES (1, '<time>', 'running');
 -- Per-run scratch tables (temporary: private to the connection, gone at its end). They hold
 -- what replaced file versions contributed, so the transforms can take it back.
 CREATE TEMPORARY TABLE IF NOT EXISTS replaced_events (
@@ -451,5 +451,5 @@ SELECT COUNT(*) FROM artists;
 SELECT COUNT(*) FROM time;
 SELECT COUNT(*) FROM load_errors;
 SELECT COUNT(*) FROM songplays WHERE song_id IS NOT NULL;
-UPDATE etl_runs SET finished_at = '<time>', report = '{"run_id": 1, "engine": "redshift", "sources": {"songs": {"files": 3, "files_skipped": 0, "files_replaced": 0, "files_out_of_range": 0, "entries_skipped": 0, "bytes": 502, "read": 3, "loaded": 3, "filtered": 0, "quarantined": 0, "repaired": 0, "repaired_fields": {}}, "logs": {"files": 2, "files_skipped": 0, "files_replaced": 0, "files_out_of_range": 0, "entries_skipped": 0, "bytes": 3355, "read": 11, "loaded": 9, "filtered": 0, "quarantined": 2, "repaired": 0, "repaired_fields": {}, "songplays": 0}}, "songplays": {"added": 0, "matched": 0}, "tables": {"artists": 0, "load_errors": 0, "songplays": 0, "songs": 0, "staging_events": 0, "staging_songs": 0, "time": 0, "users": 0}, "seconds": {...}, "first_errors": ["s3://sparkify-data/log_data/2018/11/2018-11-02-events.json:3: ts: Invalid digit, Value ''y'', Pos 0, Type: Long", "s3://manifest: ts: timestamp -5 is outside 1970-01-01 .. 9999-12-31 (epoch milliseconds expected)"], "warnings": []}' WHERE run_id = 1;
+UPDATE etl_runs SET finished_at = '<time>', status = 'succeeded', report = '{"status": "succeeded", "error": null, "sparkify_version": "<version>", "run_id": 1, "engine": "redshift", "target": null, "started_at": "<time>", "finished_at": "<time>", "this_run": {"sources": {"songs": {"files": 3, "files_skipped": 0, "files_replaced": 0, "files_out_of_range": 0, "entries_skipped": 0, "bytes": 502, "read": 3, "loaded": 3, "filtered": 0, "quarantined": 0, "repaired": 0, "repaired_fields": {}}, "logs": {"files": 2, "files_skipped": 0, "files_replaced": 0, "files_out_of_range": 0, "entries_skipped": 0, "bytes": 3355, "read": 11, "loaded": 9, "filtered": 0, "quarantined": 2, "repaired": 0, "repaired_fields": {}, "songplays": 0}}, "songplays": {"added": 0}, "seconds": {...}, "first_errors": ["s3://sparkify-data/log_data/2018/11/2018-11-02-events.json:3: ts: Invalid digit, Value ''y'', Pos 0, Type: Long", "s3://manifest: ts: timestamp -5 is outside 1970-01-01 .. 9999-12-31 (epoch milliseconds expected)"], "warnings": []}, "warehouse": {"tables": {"artists": 0, "load_errors": 0, "songplays": 0, "songs": 0, "staging_events": 0, "staging_songs": 0, "time": 0, "users": 0}, "songplays": {"matched": 0}}}' WHERE run_id = 1;
 COMMIT;
