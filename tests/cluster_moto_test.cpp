@@ -344,7 +344,8 @@ TEST(ClusterMoto, SignedCallsAreAcceptedAndRefusedCredentialsAreOneLineWithoutSe
   ExpectNoSecrets(unknown);
   EXPECT_EQ(
       unknown.err.rfind(
-          "sparkify: error: redshift DeleteCluster (cluster dwhcluster): InvalidClientTokenId", 0),
+          "sparkify: error: redshift DescribeClusters (cluster dwhcluster): InvalidClientTokenId",
+          0),
       0u)
       << unknown.err;
 }

@@ -116,6 +116,7 @@ TEST(StarRows, AUsersLatestEventIsTheFirstSeenAmongEquals) {
   users.Offer(7, 100, 2, 0, "Session", std::nullopt, "F", "free");  // a later session
   EXPECT_EQ(users.users().at(7).first_name, "Session");
   EXPECT_EQ(users.users().size(), 1u);
+  EXPECT_EQ(users.users().at(7).earliest_ts, 99);  // from the earlier event, though not kept
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -162,5 +162,39 @@ TEST(Cli, ReadsDwhCfgFromTheWorkingDirectory) {
   EXPECT_EQ(r.err.find("hunter2secret"), std::string::npos);
 }
 
+// Progress is for terminals: under a pseudo-terminal (script(1)) the run redraws its line and
+// writes a line per step; into a file, no escape code at all, and with --quiet not a line.
+TEST(Etl, ProgressOnATerminalOnlyAndNeverAnEscapeCodeElsewhere) {
+  TempDir dir;
+  const std::string run = std::string(SPARKIFY_BINARY) + " run " + SampleArgs(dir / "t.db");
+  const std::string typescript = (dir / "typescript").string();
+  const int status =
+      std::system(("script -qec '" + run + "' " + typescript + " >/dev/null 2>&1").c_str());
+  ASSERT_EQ(status, 0) << "script(1) from util-linux runs the command under a pseudo-terminal";
+  const std::string shown = testing::ReadFile(typescript);
+  EXPECT_NE(shown.find("\r\033[K"), std::string::npos) << shown;  // redrawn in place
+  EXPECT_NE(shown.find("logs: 30 files read (3.8 MB), 8,056 records in "), std::string::npos)
+      << shown;
+  for (const char* step :
+       {"  stage ", "  transform_songs ", "  transform_songplays ", "  count "}) {
+    EXPECT_NE(shown.find(step), std::string::npos) << step << " in " << shown;
+  }
+
+  const auto to_file = RunSparkify("run " + SampleArgs(dir / "f.db"));
+  ASSERT_EQ(to_file.exit_code, 0) << to_file.err;
+  EXPECT_EQ(to_file.err.find('\033'), std::string::npos) << to_file.err;
+  EXPECT_EQ(to_file.err.find('\r'), std::string::npos) << to_file.err;
+  EXPECT_NE(to_file.err.find("sparkify etl: run 1 on sqlite finished"), std::string::npos);
+  EXPECT_EQ(to_file.err.find("\n  transform_songs "), std::string::npos) << to_file.err;
+
+  const std::string quiet_script = (dir / "quiet").string();
+  ASSERT_EQ(std::system(
+                ("script -qec '" + run + " -q --full-refresh' " + quiet_script + " >/dev/null 2>&1")
+                    .c_str()),
+            0);
+  EXPECT_EQ(testing::ReadFile(quiet_script).find("transform"), std::string::npos)
+      << testing::ReadFile(quiet_script);
+}
+
 }  // namespace
 }  // namespace sparkify

@@ -6,9 +6,11 @@
 
 #include "base/numbers.h"
 #include "pipeline/bounded_queue.h"
+#include "pipeline/progress.h"
 #include "pipeline/row_batch.h"
 #include "pipeline/source_stager.h"
 #include "source/source.h"
+#include "sparkify/warehouse_status.h"
 #include "test_support.h"
 
 namespace sparkify {
@@ -140,6 +142,44 @@ TEST(DateInFileName, FindsTheDayOfALogFile) {
   EXPECT_EQ(DateInFileName("log_data/2018/11/2018-11-01-events.json"), "2018-11-01");
   EXPECT_EQ(DateInFileName("s3://b/p/2019-01-31.json.gz"), "2019-01-31");
   EXPECT_EQ(DateInFileName("log_data/2018/11/events.json"), "");
+}
+
+TEST(Progress, TransferLineHasFilesBytesPercentageRateAndTimeLeft) {
+  TransferProgress p{.files_done = 12,
+                     .files_total = 30,
+                     .bytes_done = 1'400'000,
+                     .bytes_total = 3'600'000,
+                     .records = 160'000,
+                     .seconds = 2};
+  EXPECT_EQ(FormatTransfer("logs", p),
+            "logs: 12/30 files, 1.4 MB/3.6 MB (39%), 700.0 kB/s, ETA 3 s, 160,000 records");
+  p = {.files_done = 1,
+       .files_total = 9,
+       .bytes_done = 1'000'000,
+       .bytes_total = 1'000'000'000,
+       .records = 5,
+       .seconds = 1};
+  EXPECT_EQ(FormatTransfer("songs", p),
+            "songs: 1/9 files, 1.0 MB/1.0 GB (0%), 1.0 MB/s, ETA 16:39, 5 records");
+  // Done: no time left to show; nothing to read: no bytes either.
+  p = {.files_done = 2,
+       .files_total = 2,
+       .bytes_done = 512,
+       .bytes_total = 512,
+       .records = 2,
+       .seconds = 0.5};
+  EXPECT_EQ(FormatTransfer("logs", p), "logs: 2/2 files, 512 B/512 B (100%), 1.0 kB/s, 2 records");
+  EXPECT_EQ(FormatTransfer("logs", TransferProgress{}), "logs: 0/0 files, 0 records");
+}
+
+TEST(PrintableText, EscapesWhatWouldDriveATerminal) {
+  EXPECT_EQ(PrintableText("a\x1b[2J\n\t\r\x07\x7f b\\c"), "a\\x1b[2J\\n\\t\\r\\x07\\x7f b\\\\c");
+  // C1 controls (CSI as one character) and bidirectional overrides; other text stays.
+  EXPECT_EQ(PrintableText("\xc2\x9b"
+                          "31m \xe2\x80\xae"
+                          "evil \xe2\x81\xa6 caf\xc3\xa9 \xf0\x9f\x8e\xb5"),
+            "\\u{009b}31m \\u{202e}evil \\u{2066} caf\xc3\xa9 \xf0\x9f\x8e\xb5");
+  EXPECT_EQ(PrintableText("bad \xff\xc3"), "bad \\xff\\xc3");  // not UTF-8
 }
 
 }  // namespace

@@ -406,7 +406,10 @@ TEST(PostgresRun, SecondRunWaitsForTheFirst) {
   ASSERT_TRUE(holder);
   ASSERT_TRUE(holder->Begin().ok());
   ASSERT_TRUE(
-      holder->Execute("INSERT INTO etl_runs (run_id, started_at) VALUES (100, '2000-01-01')").ok());
+      holder
+          ->Execute("INSERT INTO etl_runs (run_id, started_at, status) VALUES (100, '2000-01-01', "
+                    "'succeeded')")
+          .ok());
 
   std::atomic<bool> done = false;
   CommandResult second;

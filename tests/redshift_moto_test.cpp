@@ -88,7 +88,9 @@ std::string Stable(std::string text, const std::string& dir = "") {
       text.replace(at, dir.size(), "<dir>");
     }
   }
-  text = std::regex_replace(text, std::regex(R"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)"), "<time>");
+  text = std::regex_replace(text, std::regex(R"(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\dZ?)"), "<time>");
+  text = std::regex_replace(text, std::regex(R"("sparkify_version": "[^"]*")"),
+                            R"("sparkify_version": "<version>")");
   text = std::regex_replace(text, std::regex(R"(run-(\d+)-\d{8}T\d{6}Z)"), "run-$1-<time>");
   text = std::regex_replace(text, std::regex(R"("seconds": \{[^}]*\})"), R"("seconds": {...})");
   return text;

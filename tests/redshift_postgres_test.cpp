@@ -29,6 +29,7 @@
 #include "pipeline/staging.h"
 #include "postgres_fixture.h"
 #include "sparkify/pipeline.h"
+#include "sparkify/warehouse_status.h"
 #include "test_support.h"
 
 namespace sparkify::testing {
@@ -662,7 +663,10 @@ TEST(RedshiftSqlOnPostgres, AChangedFileReloadsItsBatchAndEqualsAFreshLoad) {
             std::string::npos)
       << report.status().message();
   EXPECT_NE(report.status().message().find("run with --full-refresh"), std::string::npos);
-  EXPECT_EQ(pg.Scalar("SELECT COUNT(*) FROM etl_runs"), runs);
+  // Changed nothing, but for the failed run's record in etl_runs.
+  EXPECT_EQ(pg.Scalar("SELECT COUNT(*) FROM etl_runs"), std::to_string(std::stoi(runs) + 1));
+  EXPECT_EQ(pg.Scalar("SELECT status || ': ' || error FROM etl_runs ORDER BY run_id DESC LIMIT 1"),
+            "failed: " + report.status().message());
 
   // --full-refresh loads every listed file again, as one batch per source.
   report = RunEmulated(uri, songs, logs, /*full_refresh=*/true);
@@ -699,8 +703,50 @@ TEST(RedshiftSqlOnPostgres, ADuplicateKeyFailsTheRun) {
                                            "than once, e.g. user_id=5, copies=2"),
             std::string::npos)
       << report.status().message();
-  EXPECT_EQ(pg.Scalar("SELECT COUNT(*) FROM etl_runs"), runs);
+  EXPECT_EQ(pg.Scalar("SELECT COUNT(*) FROM etl_runs"), std::to_string(std::stoi(runs) + 1));
+  EXPECT_EQ(pg.Scalar("SELECT status FROM etl_runs ORDER BY run_id DESC LIMIT 1"), "failed");
   EXPECT_EQ(pg.Scalar("SELECT COUNT(*) FROM songs"), "1");
+}
+
+// sparkify status and errors through Redshift's dialects (sql/redshift, then postgres, then
+// common) and literals (a backslash escapes): a history with quarantined records and a failed run.
+TEST(RedshiftSqlOnPostgres, StatusAndErrorsReadTheHistory) {
+  TempDir dir;
+  const fs::path songs = dir / "song_data", logs = dir / "log_data";
+  WriteFile(songs / "a.json",
+            R"({"num_songs":1,"artist_id":"AR1","artist_name":"A","song_id":"SO1","title":"T",)"
+            R"("duration":1.0,"year":2000})");
+  WriteFile(logs / "2018-11-01-events.json", Event(1541030400000, 1, 0) + "\nnot json\n");
+  const std::string uri = CreateEmulatedWarehouse("rs_status");
+  ASSERT_TRUE(RunEmulated(uri, songs, logs).ok());
+  ASSERT_FALSE(RunEmulated(uri, songs, dir / "nothere").ok());
+
+  auto engine = EmulatedRedshift::Open(uri);
+  ASSERT_TRUE(engine);
+  auto status = ReadWarehouseStatus(*engine);
+  ASSERT_TRUE(status.ok()) << status.status().message();
+  EXPECT_EQ(status->runs, 2);
+  EXPECT_EQ(status->failed_runs, 1);
+  EXPECT_EQ(status->last_success, 1);
+  ASSERT_EQ(status->last_runs.size(), 2u);
+  EXPECT_EQ(status->last_runs[0].status, "failed");
+  EXPECT_NE(status->last_runs[0].error.value_or("").find("nothere"), std::string::npos);
+  EXPECT_EQ(status->quarantined, 1);
+  ASSERT_EQ(status->reasons.size(), 1u);
+  EXPECT_EQ(status->reasons[0].source, "logs");
+
+  ErrorFilter filter;
+  filter.source = "logs";
+  auto listing = ReadQuarantine(*engine, filter);
+  ASSERT_TRUE(listing.ok()) << listing.status().message();
+  EXPECT_EQ(listing->matching, 1);
+  ASSERT_EQ(listing->records.size(), 1u);
+  EXPECT_EQ(listing->records[0].raw_text.value_or(""), "not json");
+  // A filter is a literal also where a backslash escapes in one.
+  filter.reason = "it's \\' OR 1=1 --";
+  listing = ReadQuarantine(*engine, filter);
+  ASSERT_TRUE(listing.ok()) << listing.status().message();
+  EXPECT_EQ(listing->matching, 0);
 }
 
 }  // namespace

@@ -112,6 +112,11 @@ TEST(Robustness, OverTheErrorBudgetTheRunFailsAndChangesNothing) {
   EXPECT_NE(r.err.find("2018-12-01-events.json:1: ts: expected an integer"), std::string::npos)
       << r.err;
   EXPECT_EQ(DumpAll(d.db), before);
+  // ... but for the failed run's record, with its error (sparkify status shows it).
+  const auto failed = testing::FailedRuns(d.db);
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].rfind("2|error budget exceeded: 100 of 100 records quarantined", 0), 0u)
+      << failed[0];
 
   auto allowed = RunSparkify("etl --max-errors 100 " + d.Args());
   EXPECT_EQ(allowed.exit_code, 0) << allowed.err;

@@ -155,16 +155,24 @@ inline std::vector<std::string> StarTables(const std::filesystem::path& db) {
   return out;
 }
 
-// Every table, every column, sorted: equal dumps mean equal warehouses.
+// Every table, every column, sorted: equal dumps mean equal warehouses. A failed run leaves the
+// warehouse as it was but for its record in etl_runs (status 'failed'), which is left out here
+// (FailedRuns counts them).
 inline std::vector<std::string> DumpAll(const std::filesystem::path& db) {
   std::vector<std::string> out;
   for (const auto& table :
        SqliteRows(db, "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")) {
     out.push_back("table " + table);
-    auto rows = SqliteRows(db, "SELECT * FROM " + table + " ORDER BY 1, 2, 3, 4");
+    const std::string where = table == "etl_runs" ? " WHERE status <> 'failed'" : "";
+    auto rows = SqliteRows(db, "SELECT * FROM " + table + where + " ORDER BY 1, 2, 3, 4");
     out.insert(out.end(), rows.begin(), rows.end());
   }
   return out;
+}
+
+// The failed runs etl_runs records, each "run_id|error".
+inline std::vector<std::string> FailedRuns(const std::filesystem::path& db) {
+  return SqliteRows(db, "SELECT run_id, error FROM etl_runs WHERE status = 'failed' ORDER BY 1");
 }
 
 // Copies a folder tree (the sample data, to alter it).

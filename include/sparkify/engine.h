@@ -41,6 +41,13 @@ struct EngineTraits {
   bool loads_star_directly = false;
 };
 
+// Where an engine's warehouse is, for reports (etl --json, status): the SQLite file, or the
+// server's host, port, database, user and schema. Never a password.
+struct WarehouseTarget {
+  std::string file;                                // SQLite
+  std::string host, port, database, user, schema;  // server engines
+};
+
 // Rows of a query, every value as text (NULL as nullopt), in the engine's text rendering.
 struct QueryResult {
   std::vector<std::string> columns;
@@ -78,6 +85,8 @@ class Engine {
  public:
   virtual ~Engine() = default;
   virtual const EngineTraits& traits() const = 0;
+  // Where this engine's warehouse is (the connection's, as libpq resolved it, for servers).
+  virtual WarehouseTarget target() const { return {}; }
 
   // Runs one or more statements separated by semicolons; no result rows.
   virtual Status Execute(std::string_view sql) = 0;

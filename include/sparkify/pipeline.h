@@ -18,8 +18,9 @@
 
 namespace sparkify {
 
-// How a command uses the warehouse: kReadOnly (check) never creates or changes it; a SQLite
-// file that does not exist is then an error rather than a new empty file.
+// How a command uses the warehouse: kReadOnly (check, status, errors) never creates or changes
+// it; a SQLite file or a PostgreSQL schema that does not exist is then an error rather than
+// created empty, and PostgreSQL transactions are read-only.
 enum class WarehouseAccess { kReadWrite, kReadOnly };
 
 // Opens the engine `config.engine` names (sqlite, postgres, redshift).
@@ -86,8 +87,12 @@ struct SourceCounts {
 };
 
 struct LoadReport {
-  int64_t run_id = 0;
+  int64_t run_id = 0;  // 0 when the run failed before it had one
   std::string engine;
+  WarehouseTarget target;  // where the warehouse is (no password)
+  // ISO 8601 UTC ("2018-11-30T23:00:00Z"); empty when the run did not get that far.
+  std::string started_at, finished_at;
+  std::optional<std::string> error;  // set when the run failed: its one-line message
   SourceCounts songs;
   SourceCounts logs;
   int64_t songplays_added = 0;            // new songplays rows in this run
@@ -99,7 +104,22 @@ struct LoadReport {
   std::vector<std::string> warnings;      // what the run passed over, one line each
 };
 
+// One run and what it did. A run that fails after taking the warehouse's lock (the error
+// budget, a source, a statement) rolls back, and is then recorded in etl_runs with status
+// 'failed' and its error, in a transaction of its own, when the warehouse can still be written
+// (not after a lost connection or on a full disk). A failure before the lock (no tables, busy) is
+// not recorded. started_at is when the run got the lock.
+struct EtlOutcome {
+  Status status;
+  LoadReport report;  // also on failure: what the run did before it failed, and report.error
+};
+EtlOutcome RunEtlReporting(Engine& engine, const EtlOptions& options);
+// RunEtlReporting's report, or its error.
 Result<LoadReport> RunEtl(Engine& engine, const EtlOptions& options);
+
+// Where the warehouse `config` names is, without connecting (for a report when the engine could
+// not be opened): the SQLite file, or host, port, database, user and schema as given.
+WarehouseTarget DescribeTarget(const Config& config);
 
 // `etl --dry-run`: the plan of one run on the engine `config` names, as SQL text with comments:
 // the files each source lists in the --since/--until window (all of them: without a connection
@@ -108,8 +128,15 @@ Result<LoadReport> RunEtl(Engine& engine, const EtlOptions& options);
 // No password or secret key appears in it (the IAM role ARN does: it is not a secret).
 Result<std::string> PlanEtl(const Config& config, const EtlOptions& options);
 
+// The load report as one JSON object (etl --json, etl_runs.report): status ("succeeded" or
+// "failed") and error, sparkify_version, run_id, engine, target, started_at, finished_at, then
+// "this_run" (what this run read, loaded and took: sources, songplays added, seconds, first
+// errors, warnings) and "warehouse" (totals after the run: rows per table, songplays matched;
+// null when the run failed, which changed nothing).
 std::string FormatReportJson(const LoadReport& report);
 std::string FormatReportText(const LoadReport& report);
+// The version of this library ("0.1.0").
+const char* SparkifyVersion();
 
 struct CheckResult {
   std::string name;         // e.g. "unique_users"

@@ -8,6 +8,8 @@ CREATE TABLE IF NOT EXISTS etl_runs (
   run_id      BIGINT PRIMARY KEY,
   started_at  TIMESTAMP NOT NULL,
   finished_at TIMESTAMP,
+  status      TEXT NOT NULL,  -- 'succeeded' or 'failed' ('running' inside the run's transaction)
+  error       TEXT,           -- a failed run's error, one line (at most 4096 bytes)
   report      TEXT            -- the run's JSON load report
 );
 

@@ -29,6 +29,8 @@ CREATE TABLE IF NOT EXISTS etl_runs (
   run_id      BIGINT NOT NULL PRIMARY KEY,
   started_at  TIMESTAMP NOT NULL,
   finished_at TIMESTAMP,
+  status      VARCHAR(16) NOT NULL,  -- 'succeeded' or 'failed' ('running' inside the run's transaction)
+  error       VARCHAR(4096),         -- a failed run's error, one line (at most 4096 bytes)
   report      VARCHAR(65535)  -- the run's JSON load report
 ) DISTSTYLE ALL;
 

@@ -7,6 +7,8 @@ CREATE TABLE IF NOT EXISTS etl_runs (
   run_id      INTEGER PRIMARY KEY,
   started_at  TEXT NOT NULL,
   finished_at TEXT,
+  status      TEXT NOT NULL,  -- 'succeeded' or 'failed' ('running' inside the run's transaction)
+  error       TEXT,           -- a failed run's error, one line (at most 4096 bytes)
   report      TEXT            -- the run's JSON load report
 );
 

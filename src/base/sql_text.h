@@ -19,13 +19,22 @@ inline std::string SqlQuote(std::string_view text, bool backslash_escapes = fals
   return out;
 }
 
-// The current UTC time as 'YYYY-MM-DD HH:MM:SS', a literal every engine reads as a timestamp.
-inline std::string UtcNow() {
-  const std::time_t now = std::time(nullptr);
+// A UTC time as 'YYYY-MM-DD HH:MM:SS', a literal every engine reads as a timestamp.
+inline std::string SqlUtc(std::time_t time) {
   std::tm tm{};
-  gmtime_r(&now, &tm);
+  gmtime_r(&time, &tm);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  return buf;
+}
+inline std::string UtcNow() { return SqlUtc(std::time(nullptr)); }
+
+// A UTC time in ISO 8601, as reports give it: '2018-11-30T23:00:00Z'.
+inline std::string IsoUtc(std::time_t time) {
+  std::tm tm{};
+  gmtime_r(&time, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return buf;
 }
 

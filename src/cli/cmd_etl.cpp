@@ -4,7 +4,9 @@
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 
+#include "base/sql_text.h"
 #include "cli/commands.h"
 #include "cli/usage.h"
 #include "sparkify/pipeline.h"
@@ -32,7 +34,8 @@ struct EtlCommandOptions {
   bool dry_run = false;                    // --dry-run: print the plan, connect to nothing
 };
 
-Status RunEtlCommand(const EtlCommandOptions& options) {
+// The run, filling `report` as far as it gets (for --json, also when it fails).
+Status LoadWarehouse(const EtlCommandOptions& options, LoadReport& report) {
   if (options.since && options.until && *options.since > *options.until) {
     return Status::InvalidArgument("--since " + *options.since + " is after --until " +
                                    *options.until + ": no log file is in that window");
@@ -41,6 +44,8 @@ Status RunEtlCommand(const EtlCommandOptions& options) {
       ResolveConfig(options.warehouse, options.song_data, options.log_data, options.staging_uri);
   if (!config.ok()) return config.status();
   if (!options.quiet) AnnounceWarehouse(*config);
+  report.engine = config->engine;
+  report.target = DescribeTarget(*config);
   EtlOptions etl;
   etl.song_data = config->song_data;
   etl.log_data = config->log_data;
@@ -68,12 +73,25 @@ Status RunEtlCommand(const EtlCommandOptions& options) {
   }
   auto engine = OpenEngine(*config);
   if (!engine.ok()) return engine.status();
-  auto report = RunEtl(**engine, etl);
-  if (!report.ok()) return report.status();
-  for (const auto& w : report->warnings) std::fprintf(stderr, "sparkify: warning: %s\n", w.c_str());
-  if (!options.quiet) std::fputs(FormatReportText(*report).c_str(), stderr);
-  if (options.json) std::printf("%s\n", FormatReportJson(*report).c_str());
-  return Status::Ok();
+  EtlOutcome outcome = RunEtlReporting(**engine, etl);
+  report = std::move(outcome.report);
+  return outcome.status;
+}
+
+Status RunEtlCommand(const EtlCommandOptions& options) {
+  LoadReport report;
+  report.started_at = IsoUtc(std::time(nullptr));
+  Status status = LoadWarehouse(options, report);
+  for (const auto& w : report.warnings) std::fprintf(stderr, "sparkify: warning: %s\n", w.c_str());
+  if (options.dry_run) return status;
+  if (!status.ok()) {
+    report.error = status.message();
+    if (report.finished_at.empty()) report.finished_at = IsoUtc(std::time(nullptr));
+  } else if (!options.quiet) {
+    std::fputs(FormatReportText(report).c_str(), stderr);
+  }
+  if (options.json) std::printf("%s\n", FormatReportJson(report).c_str());
+  return status;
 }
 
 void Setup(CLI::App& app, const char* name, const char* description, bool create_missing,
@@ -103,7 +121,11 @@ void Setup(CLI::App& app, const char* name, const char* description, bool create
                 "print the plan to stdout (the files listed in the --since/--until window and "
                 "every SQL statement in order) without connecting to the warehouse or changing "
                 "anything");
-  cmd->add_flag("--json", options->json, "write the load report as JSON to stdout");
+  CLI::Option* dry_run = cmd->get_option("--dry-run");
+  cmd->add_flag("--json", options->json,
+                "write the load report to stdout as one JSON object, also when the run fails "
+                "(status, error, target, this_run, warehouse)")
+      ->excludes(dry_run);
   cmd->add_flag("--full-refresh", options->full_refresh,
                 "forget everything loaded so far and load every file again (one transaction)");
   cmd->add_flag("--direct", options->direct,

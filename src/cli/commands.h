@@ -46,5 +46,7 @@ void SetupCheck(CLI::App& app, Outcome outcome);
 void SetupGenerate(CLI::App& app, Outcome outcome);
 void SetupCluster(CLI::App& app, Outcome outcome);
 void SetupReport(CLI::App& app, Outcome outcome);
+void SetupStatus(CLI::App& app, Outcome outcome);
+void SetupErrors(CLI::App& app, Outcome outcome);
 
 }  // namespace sparkify::cli

@@ -43,6 +43,8 @@ int main(int argc, char** argv) {
   sparkify::cli::SetupGenerate(app, outcome);
   sparkify::cli::SetupCluster(app, outcome);
   sparkify::cli::SetupReport(app, outcome);
+  sparkify::cli::SetupStatus(app, outcome);
+  sparkify::cli::SetupErrors(app, outcome);
 
   // `sparkify help [COMMAND]`, as git and aws have it.
   std::vector<std::string> help_topic;

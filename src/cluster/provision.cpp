@@ -229,12 +229,21 @@ Status DeleteCluster(const ClusterOptions& options, const GetEnv& env) {
   ClusterApi& api = *session->api;
   const std::string name = "cluster " + spec.identifier;
 
-  auto deleted = api.DeleteCluster(spec.identifier);
-  if (!deleted.ok()) return deleted.status();
-  if (!*deleted) {
+  // A cluster another delete is already deleting is waited for: DeleteCluster would refuse it
+  // (InvalidClusterState).
+  auto before = api.DescribeCluster(spec.identifier);
+  if (!before.ok()) return before.status();
+  bool deleting = before->exists && before->status == "deleting";
+  if (before->exists && !deleting) {
+    auto deleted = api.DeleteCluster(spec.identifier);
+    if (!deleted.ok()) return deleted.status();
+    deleting = *deleted;
+  }
+  if (!deleting) {
     Say(options.report, name + ": absent, nothing to delete");
   } else {
-    Say(options.report, name + ": deleting (no final snapshot)");
+    Say(options.report, name + (before->status == "deleting" ? ": already deleting"
+                                                             : ": deleting (no final snapshot)"));
     if (options.wait) {
       auto gone = WaitFor(api, options, spec.identifier, true);
       if (!gone.ok()) return gone.status();

@@ -170,6 +170,11 @@ Result<PostgresEngine::SessionPtr> PostgresEngine::Connect(const PostgresOptions
   auto found = session->ExecParams("SELECT 1 FROM pg_catalog.pg_namespace WHERE nspname = $1",
                                    {options.schema}, product + ": cannot look up schema " + schema);
   if (!found.ok()) return found.status();
+  if (PQntuples(found->get()) == 0 && options.read_only) {
+    return Status::InvalidArgument(
+        fmt::format("{} ({}) has no schema {}: load it with `sparkify run --schema {}` first",
+                    product, session->where, options.schema, options.schema));
+  }
   if (PQntuples(found->get()) == 0) {
     ResultHandle created = session->Run("CREATE SCHEMA IF NOT EXISTS " + schema);
     const char* sqlstate = created ? PQresultErrorField(created.get(), PG_DIAG_SQLSTATE) : nullptr;
@@ -180,6 +185,7 @@ Result<PostgresEngine::SessionPtr> PostgresEngine::Connect(const PostgresOptions
     }
   }
   std::string sql = "SET search_path TO " + schema + "; " + setup.settings;
+  if (options.read_only && !setup.read_only_setting.empty()) sql += "; " + setup.read_only_setting;
   if (setup.has_lock_timeout) sql += "; SHOW lock_timeout";
   auto settings = session->Exec(sql, product + ": cannot prepare the session");
   if (!settings.ok()) return settings.status();
@@ -211,6 +217,17 @@ PostgresEngine::PostgresEngine(EngineTraits traits, SessionPtr session,
 
 PostgresEngine::~PostgresEngine() {
   if (in_transaction_) (void)session_->Run("ROLLBACK");
+}
+
+WarehouseTarget PostgresEngine::target() const {
+  const PGconn* conn = session_->get();
+  WarehouseTarget target;
+  target.host = postgres::Value(PQhost(conn));
+  target.port = postgres::Value(PQport(conn));
+  target.database = postgres::Value(PQdb(conn));
+  target.user = postgres::Value(PQuser(conn));
+  target.schema = schema_;
+  return target;
 }
 
 Status PostgresEngine::Execute(std::string_view sql) {

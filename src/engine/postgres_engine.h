@@ -52,6 +52,9 @@ struct PostgresOptions {
   std::string password;  // secret: never part of a message
 
   std::string schema = "public";  // created when missing; letters, digits and _
+  // For commands that only read (check, status, errors): a missing schema is an error rather
+  // than created, and the session's transactions are read-only (default_transaction_read_only).
+  bool read_only = false;
   // How long Begin() waits for another run's lock when the connection sets no lock_timeout.
   int lock_wait_ms = 10000;
 };
@@ -72,6 +75,7 @@ class PostgresEngine : public Engine {
   PostgresEngine& operator=(const PostgresEngine&) = delete;
 
   const EngineTraits& traits() const override { return traits_; }
+  WarehouseTarget target() const override;
   Status Execute(std::string_view sql) override;
   Result<QueryResult> Query(std::string_view sql) override;
   Status Begin() override;
@@ -100,6 +104,8 @@ class PostgresEngine : public Engine {
     bool has_lock_timeout = true;  // the server has the lock_timeout setting (read after settings)
     // The sslmode used when neither the connection string nor PGSSLMODE sets one; empty: libpq's.
     std::string default_sslmode;
+    // What makes a read-only session's transactions read-only; empty when the server has none.
+    std::string read_only_setting = "SET default_transaction_read_only TO on";
   };
 
   static Result<SessionPtr> Connect(const PostgresOptions& options);

@@ -126,6 +126,7 @@ Result<std::unique_ptr<Engine>> RedshiftEngine::Open(const RedshiftOptions& opti
   setup.settings = SessionSettings();
   setup.has_lock_timeout = false;
   setup.default_sslmode = "require";
+  setup.read_only_setting = "";  // not a Redshift setting: check, status and errors only SELECT
   auto session = Connect(options.connection, setup);
   if (!session.ok()) return session.status();
   std::unique_ptr<RedshiftEngine> engine(new RedshiftEngine(std::move(session).value(), options));

@@ -77,6 +77,11 @@ class SqliteEngine final : public Engine {
   }
 
   const EngineTraits& traits() const override { return traits_; }
+  WarehouseTarget target() const override {
+    WarehouseTarget target;
+    target.file = path_;
+    return target;
+  }
 
   Status Execute(std::string_view sql) override {
     const std::string text(sql);

@@ -18,8 +18,9 @@ const std::vector<std::string> kTimeColumns = {"start_time", "hour", "day",    "
 const std::vector<std::string> kUserEventColumns = {"start_time", "user_id", "session_id",
                                                     "item_in_session", "user_level"};
 const std::vector<std::string> kRunUserColumns = {
-    "user_id",    "first_name",    "last_name",       "user_gender",
-    "user_level", "last_event_at", "last_session_id", "last_item_in_session"};
+    "user_id",         "first_name",           "last_name",
+    "user_gender",     "user_level",           "last_event_at",
+    "last_session_id", "last_item_in_session", "earliest_ts"};
 
 // An event row (DirectEventColumns): `targets` (the bits of the tables the row goes to),
 // the songplays columns from start_time on, then the time columns after start_time.
@@ -198,6 +199,7 @@ Status WriteDirectUsers(Engine& engine, const LatestUsers& users) {
     w.Text(std::string_view(last_event_at.data(), last_event_at.size()));
     w.Integer(user.session_id);
     w.Integer(user.item_in_session);
+    w.Integer(user.earliest_ts);
     SPARKIFY_RETURN_IF_ERROR(w.EndRow());
   }
   SPARKIFY_RETURN_IF_ERROR(w.Finish());

@@ -247,9 +247,15 @@ struct Run {
   int64_t next_file_id = 0;
   bool index_after_load = false;  // the staging indexes were dropped for the bulk load
 
+  // A step is over: its time goes in the report and, on a terminal, on a line of its own.
+  void Phase(const char* name) {
+    const double seconds = watch.Lap();
+    report.phase_seconds.emplace_back(name, seconds);
+    progress.Line(fmt::format("  {} {:.2f} s", name, seconds));
+  }
   Status Transform(const char* name) {
     SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, name, vars));
-    report.phase_seconds.emplace_back(name, watch.Lap());
+    Phase(name);
     KillPointForTests(std::string("after-") + name);
     return Status::Ok();
   }
@@ -271,7 +277,7 @@ Status LoadStaged(Run& run, Sources& sources) {
   }
   SPARKIFY_RETURN_IF_ERROR(run.CreateStagingIndexes());
   run.progress.Done();
-  run.report.phase_seconds.emplace_back("stage", run.watch.Lap());
+  run.Phase("stage");
   SPARKIFY_RETURN_IF_ERROR(run.CheckCounts());
   for (const char* name : kTransforms) SPARKIFY_RETURN_IF_ERROR(run.Transform(name));
   return Status::Ok();
@@ -281,7 +287,7 @@ Status LoadStaged(Run& run, Sources& sources) {
 // plays already loaded follow their songs' changes, then the new plays stream in.
 Status LoadDirect(Run& run, Sources& sources) {
   SPARKIFY_RETURN_IF_ERROR(run.CreateStagingIndexes());
-  run.report.phase_seconds.emplace_back("stage", run.watch.Lap());
+  run.Phase("stage");
   // When no song file was read or replaced, the catalog steps change nothing; skipping them
   // spares scans that grow with the warehouse (rematch_songplays walks every play).
   const bool catalog_changed = run.report.songs.files > 0 || run.report.songs.files_replaced > 0;
@@ -293,12 +299,12 @@ Status LoadDirect(Run& run, Sources& sources) {
   SPARKIFY_RETURN_IF_ERROR(LoadLogsDirect(run.engine, *sources.logs, run.options, run.report.run_id,
                                           run.next_file_id, state, run.report, run.progress));
   run.progress.Done();
-  run.report.phase_seconds.emplace_back(kDirectLoadPhase, run.watch.Lap());
+  run.Phase(kDirectLoadPhase);
   SPARKIFY_RETURN_IF_ERROR(run.CheckCounts());
   SPARKIFY_RETURN_IF_ERROR(WriteDirectUsers(run.engine, state.users));
-  run.report.phase_seconds.emplace_back(kDirectUsersPhase, run.watch.Lap());
+  run.Phase(kDirectUsersPhase);
   SPARKIFY_RETURN_IF_ERROR(WriteDirectUserLevels(run.engine));
-  run.report.phase_seconds.emplace_back(kDirectUserLevelsPhase, run.watch.Lap());
+  run.Phase(kDirectUserLevelsPhase);
   return Status::Ok();
 }
 
@@ -314,17 +320,19 @@ Status CountTables(Run& run, int64_t songplays_before) {
   if (!matched.ok()) return matched.status();
   report.songplays_matched = *matched;
   report.songplays_added = report.tables["songplays"] - songplays_before;
-  report.phase_seconds.emplace_back("count", run.watch.Lap());
+  run.Phase("count");
   return Status::Ok();
 }
 
-Status RunInTransaction(Engine& engine, const EtlOptions& options, LoadReport& report) {
+Status RunInTransaction(Engine& engine, const EtlOptions& options, LoadReport& report,
+                        const std::string& started_at) {
   Run run{engine, options, report, Progress(options.progress), Stopwatch(), {}};
   auto run_id = QueryInteger(engine, "SELECT MAX(run_id) FROM etl_runs");
   if (!run_id.ok()) return run_id.status();
   report.run_id = *run_id + 1;
-  SPARKIFY_RETURN_IF_ERROR(engine.Execute(fmt::format(
-      "INSERT INTO etl_runs (run_id, started_at) VALUES ({}, '{}')", report.run_id, UtcNow())));
+  SPARKIFY_RETURN_IF_ERROR(engine.Execute(
+      fmt::format("INSERT INTO etl_runs (run_id, started_at, status) VALUES ({}, '{}', 'running')",
+                  report.run_id, started_at)));
   SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, "prepare_run"));
   if (options.full_refresh) SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, "full_refresh"));
   SPARKIFY_RETURN_IF_ERROR(CheckDirectSupported(engine.traits(), options.direct));
@@ -366,6 +374,45 @@ Status RunInTransaction(Engine& engine, const EtlOptions& options, LoadReport& r
   NoteSkipped("songs", *sources->songs, report.songs, report.warnings);
   NoteSkipped("logs", *sources->logs, report.logs, report.warnings);
   return CountTables(run, *songplays_before);
+}
+
+// The most of a failed run's error etl_runs.error keeps, cut at a character boundary.
+constexpr size_t kRecordedErrorBytes = 4096;
+
+std::string CutUtf8(std::string text, size_t bytes) {
+  if (text.size() <= bytes) return text;
+  size_t end = bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  text.resize(end);
+  return text;
+}
+
+// After the failed run rolled back: records it, with its error and report, in a transaction of
+// its own (under the run's lock again, so its run_id is the next one). The run's own error is the
+// one to report: when recording fails too, nothing more is said.
+void RecordFailedRun(Engine& engine, LoadReport& report, const std::string& started_at,
+                     const std::string& finished_at) {
+  Status status = engine.Begin();
+  if (status.ok()) {
+    auto run_id = QueryInteger(engine, "SELECT MAX(run_id) FROM etl_runs");
+    if (run_id.ok()) {
+      report.run_id = *run_id + 1;
+      const bool backslashes = engine.traits().backslash_escapes_in_literals;
+      status = engine.Execute(fmt::format(
+          "INSERT INTO etl_runs (run_id, started_at, finished_at, status, error, report) VALUES "
+          "({}, '{}', '{}', 'failed', {}, {})",
+          report.run_id, started_at, finished_at,
+          SqlQuote(CutUtf8(report.error.value_or(""), kRecordedErrorBytes), backslashes),
+          SqlQuote(FormatReportJson(report), backslashes)));
+    } else {
+      status = run_id.status();
+    }
+    if (status.ok()) status = engine.Commit();
+    // Else not recorded: the warehouse cannot be written (a lost connection, a full disk),
+    // which the run's own error says already.
+    if (!status.ok()) (void)engine.Rollback();
+  }
+  if (!status.ok()) report.run_id = 0;  // the report names no run that is not there
 }
 
 }  // namespace
@@ -416,30 +463,48 @@ Result<size_t> ParseRecordSizeLimit(const std::string& text) {
                                  "1G)");
 }
 
-Result<LoadReport> RunEtl(Engine& engine, const EtlOptions& options) {
+EtlOutcome RunEtlReporting(Engine& engine, const EtlOptions& options) {
   const auto started = std::chrono::steady_clock::now();
-  LoadReport report;
+  std::time_t started_at = std::time(nullptr);  // taken again once the run holds the lock
+  EtlOutcome outcome;
+  LoadReport& report = outcome.report;
   report.engine = engine.traits().name;
-  if (options.create_missing_tables) {
-    auto exists = engine.TableExists("songplays");
-    if (!exists.ok()) return exists.status();
-    if (!*exists) SPARKIFY_RETURN_IF_ERROR(CreateTables(engine, /*drop_first=*/false));
-  } else {
-    auto exists = engine.TableExists("songplays");
-    if (!exists.ok()) return exists.status();
-    if (!*exists) {
-      return Status::InvalidArgument(
-          "the warehouse has no tables: run `sparkify create-tables` first (or `sparkify run`)");
-    }
-  }
-  SPARKIFY_RETURN_IF_ERROR(engine.Begin());
-  KillPointForTests("begin");
-  Status status = RunInTransaction(engine, options, report);
-  if (status.ok()) {
+  report.target = engine.target();
+  report.started_at = IsoUtc(started_at);
+  const auto finish = [&](Status status) {
+    const std::time_t finished_at = std::time(nullptr);
+    report.finished_at = IsoUtc(finished_at);
     report.total_seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (!status.ok()) report.error = status.message();
+    outcome.status = std::move(status);
+    return finished_at;
+  };
+  auto exists = engine.TableExists("songplays");
+  Status status = exists.ok() ? Status::Ok() : exists.status();
+  if (status.ok() && !*exists) {
+    status = options.create_missing_tables
+                 ? CreateTables(engine, /*drop_first=*/false)
+                 : Status::InvalidArgument(
+                       "the warehouse has no tables: run `sparkify create-tables` first (or "
+                       "`sparkify run`)");
+  }
+  if (status.ok()) status = engine.Begin();
+  if (!status.ok()) {  // before the run's lock: nothing to record, or no right to
+    finish(std::move(status));
+    return outcome;
+  }
+  KillPointForTests("begin");
+  // The run starts when it holds the lock: recorded runs never overlap.
+  started_at = std::time(nullptr);
+  report.started_at = IsoUtc(started_at);
+  status = RunInTransaction(engine, options, report, SqlUtc(started_at));
+  if (status.ok()) {
+    const std::time_t finished_at = finish(Status::Ok());
     status = engine.Execute(fmt::format(
-        "UPDATE etl_runs SET finished_at = '{}', report = {} WHERE run_id = {}", UtcNow(),
+        "UPDATE etl_runs SET finished_at = '{}', status = 'succeeded', report = {} WHERE run_id = "
+        "{}",
+        SqlUtc(finished_at),
         SqlQuote(FormatReportJson(report), engine.traits().backslash_escapes_in_literals),
         report.run_id));
   }
@@ -449,9 +514,16 @@ Result<LoadReport> RunEtl(Engine& engine, const EtlOptions& options) {
   }
   if (!status.ok()) {
     (void)engine.Rollback();  // the run's error is the one to report
-    return status;
+    const std::time_t finished_at = finish(std::move(status));
+    RecordFailedRun(engine, report, SqlUtc(started_at), SqlUtc(finished_at));
   }
-  return report;
+  return outcome;
+}
+
+Result<LoadReport> RunEtl(Engine& engine, const EtlOptions& options) {
+  EtlOutcome outcome = RunEtlReporting(engine, options);
+  if (!outcome.status.ok()) return outcome.status;
+  return std::move(outcome.report);
 }
 
 }  // namespace sparkify

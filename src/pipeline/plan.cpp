@@ -98,8 +98,9 @@ Result<std::string> PlanRun(const EngineBlueprint& engine, Source& songs, Source
   }
   out += Statement(engine.begin);
   out += "SELECT MAX(run_id) FROM etl_runs;\n";
-  out += fmt::format("INSERT INTO etl_runs (run_id, started_at) VALUES ({}, '{}');\n", kRunId,
-                     started_at);
+  out += fmt::format(
+      "INSERT INTO etl_runs (run_id, started_at, status) VALUES ({}, '{}', 'running');\n", kRunId,
+      started_at);
   for (const char* name : {"prepare_run", options.full_refresh ? "full_refresh" : nullptr}) {
     if (name == nullptr) continue;
     auto sql = Named(traits, name);
@@ -220,10 +221,15 @@ Result<std::string> PlanRun(const EngineBlueprint& engine, Source& songs, Source
   }
   out += "SELECT COUNT(*) FROM songplays WHERE song_id IS NOT NULL;\n";
   out += fmt::format(
-      "UPDATE etl_runs SET finished_at = '<the time>', report = '<the JSON load report>' WHERE "
-      "run_id = {};\n",
+      "UPDATE etl_runs SET finished_at = '<the time>', status = 'succeeded', report = '<the JSON "
+      "load report>' WHERE run_id = {};\n",
       kRunId);
   out += "COMMIT;\n";
+  out +=
+      "-- When a statement above fails: ROLLBACK, then, in a transaction of its own that takes the "
+      "lock again:\n-- INSERT INTO etl_runs (run_id, started_at, finished_at, status, error, "
+      "report) VALUES (<the next run_id>, ..., 'failed', '<the error>', '<the JSON load "
+      "report>');\n";
   return out;
 }
 

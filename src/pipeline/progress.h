@@ -1,9 +1,13 @@
-// Progress: one self-overwriting status line on stderr, at most ten updates a second, and only
-// when enabled (the CLI enables it for terminals). Not thread-safe.
+// Progress on a terminal: one line on stderr redrawn in place (at most ten updates a second)
+// while a source is read, then lines that stay (a source's totals, each transform step and its
+// time). Only when enabled: the CLI enables it when stderr is a terminal and --quiet is not
+// given, so no escape code is ever written to a file or a pipe. No colour. Not thread-safe.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace sparkify {
 
@@ -11,7 +15,8 @@ class Progress {
  public:
   explicit Progress(bool enabled) : enabled_(enabled) {}
   ~Progress() { Done(); }
-  // `line` is built only when it will be shown.
+  bool enabled() const { return enabled_; }
+  // Redraws the line in place; `make_line` is called only when it will be shown.
   template <typename MakeLine>
   void Update(MakeLine&& make_line) {
     if (!enabled_) return;
@@ -20,6 +25,9 @@ class Progress {
     last_ = now;
     Show(make_line());
   }
+  // Clears the redrawn line, then writes `line` to stay.
+  void Line(const std::string& line);
+  // Clears the redrawn line.
   void Done();
 
  private:
@@ -28,5 +36,18 @@ class Progress {
   bool shown_ = false;
   std::chrono::steady_clock::time_point last_{};
 };
+
+// How far reading a source has come: files and bytes done of the listing's totals.
+struct TransferProgress {
+  int64_t files_done = 0, files_total = 0;
+  int64_t bytes_done = 0, bytes_total = 0;
+  int64_t records = 0;
+  double seconds = 0;  // since the source started
+};
+
+// "logs: 12/30 files, 1.4/3.6 MB (39%), 12.3 MB/s, ETA 2 s, 160,000 records". Pure.
+std::string FormatTransfer(std::string_view source, const TransferProgress& progress);
+// "1.4 MB", "512 B", "3.2 GB" (powers of 1000). Pure.
+std::string FormatBytes(int64_t bytes);
 
 }  // namespace sparkify

@@ -3,6 +3,7 @@
 
 #include "base/json_string.h"
 #include "base/numbers.h"
+#include "pipeline/report_parts.h"
 #include "sparkify/pipeline.h"
 
 namespace sparkify {
@@ -22,9 +23,29 @@ std::string SourceJson(const SourceCounts& c, const std::string& extra) {
       c.read, c.loaded, c.filtered, c.quarantined, c.repaired, fields, extra);
 }
 
-std::string Thousands(int64_t n) { return WithThousandsSeparators(n); }
-
 }  // namespace
+
+std::string OptionalJsonString(const std::string& text) {
+  return text.empty() ? "null" : JsonString(text);
+}
+
+std::string TargetJson(const WarehouseTarget& t) {
+  if (!t.file.empty()) return fmt::format("{{\"file\": {}}}", JsonString(t.file));
+  if (t.host.empty() && t.port.empty() && t.database.empty() && t.user.empty()) return "null";
+  return fmt::format(
+      "{{\"host\": {}, \"port\": {}, \"database\": {}, \"user\": {}, \"schema\": {}}}",
+      OptionalJsonString(t.host), OptionalJsonString(t.port), OptionalJsonString(t.database),
+      OptionalJsonString(t.user), OptionalJsonString(t.schema));
+}
+
+std::string TargetText(const WarehouseTarget& t) {
+  if (!t.file.empty()) return t.file;
+  return fmt::format("host={} port={} database={} user={} schema={}",
+                     t.host.empty() ? "(default socket)" : t.host, t.port, t.database, t.user,
+                     t.schema);
+}
+
+const char* SparkifyVersion() { return SPARKIFY_VERSION; }
 
 std::string FormatReportJson(const LoadReport& r) {
   std::string tables, phases, errors;
@@ -37,32 +58,42 @@ std::string FormatReportJson(const LoadReport& r) {
   for (const auto& e : r.first_errors) errors += (errors.empty() ? "" : ", ") + JsonString(e);
   std::string warnings;
   for (const auto& w : r.warnings) warnings += (warnings.empty() ? "" : ", ") + JsonString(w);
-  return fmt::format(
-      "{{\"run_id\": {}, \"engine\": {}, \"sources\": {{\"songs\": {}, \"logs\": {}}}, "
-      "\"songplays\": {{\"added\": {}, \"matched\": {}}}, \"tables\": {{{}}}, "
+  const std::string this_run = fmt::format(
+      "{{\"sources\": {{\"songs\": {}, \"logs\": {}}}, \"songplays\": {{\"added\": {}}}, "
       "\"seconds\": {{{}{}\"total\": {:.3f}}}, \"first_errors\": [{}], \"warnings\": [{}]}}",
-      r.run_id, JsonString(r.engine), SourceJson(r.songs, ""),
+      SourceJson(r.songs, ""),
       SourceJson(r.logs, fmt::format(", \"songplays\": {}", r.songplays_added)), r.songplays_added,
-      r.songplays_matched, tables, phases, phases.empty() ? "" : ", ", r.total_seconds, errors,
-      warnings);
+      phases, phases.empty() ? "" : ", ", r.total_seconds, errors, warnings);
+  const std::string warehouse =
+      r.error ? std::string("null")
+              : fmt::format("{{\"tables\": {{{}}}, \"songplays\": {{\"matched\": {}}}}}", tables,
+                            r.songplays_matched);
+  return fmt::format(
+      "{{\"status\": {}, \"error\": {}, \"sparkify_version\": {}, \"run_id\": {}, "
+      "\"engine\": {}, \"target\": {}, \"started_at\": {}, \"finished_at\": {}, "
+      "\"this_run\": {}, \"warehouse\": {}}}",
+      JsonString(r.error ? "failed" : "succeeded"), r.error ? JsonString(*r.error) : "null",
+      JsonString(SPARKIFY_VERSION), r.run_id ? std::to_string(r.run_id) : "null",
+      r.engine.empty() ? "null" : JsonString(r.engine), TargetJson(r.target),
+      OptionalJsonString(r.started_at), OptionalJsonString(r.finished_at), this_run, warehouse);
 }
 
 std::string FormatReportText(const LoadReport& r) {
   auto source_line = [](const char* name, const SourceCounts& c) {
-    std::string files = fmt::format("{} files read", Thousands(c.files));
+    std::string files = fmt::format("{} files read", WithThousandsSeparators(c.files));
     if (c.files_replaced) files += fmt::format(" ({} replacing a changed file)", c.files_replaced);
-    if (c.files_skipped) files += fmt::format(", {} unchanged skipped", Thousands(c.files_skipped));
+    if (c.files_skipped) files += fmt::format(", {} unchanged skipped", WithThousandsSeparators(c.files_skipped));
     if (c.files_out_of_range) {
-      files += fmt::format(", {} outside --since/--until", Thousands(c.files_out_of_range));
+      files += fmt::format(", {} outside --since/--until", WithThousandsSeparators(c.files_out_of_range));
     }
     if (c.entries_skipped) {
-      files += fmt::format(", {} entries skipped (see the warnings)", Thousands(c.entries_skipped));
+      files += fmt::format(", {} entries skipped (see the warnings)", WithThousandsSeparators(c.entries_skipped));
     }
     const std::string repaired =
-        c.repaired ? fmt::format(" ({} repaired)", Thousands(c.repaired)) : std::string();
+        c.repaired ? fmt::format(" ({} repaired)", WithThousandsSeparators(c.repaired)) : std::string();
     return fmt::format("  {}: {}; {} records read: {} loaded{}, {} filtered, {} quarantined\n",
-                       name, files, Thousands(c.read), Thousands(c.loaded), repaired,
-                       Thousands(c.filtered), Thousands(c.quarantined));
+                       name, files, WithThousandsSeparators(c.read), WithThousandsSeparators(c.loaded), repaired,
+                       WithThousandsSeparators(c.filtered), WithThousandsSeparators(c.quarantined));
   };
   std::string out = fmt::format("sparkify etl: run {} on {} finished in {:.2f} s\n", r.run_id,
                                 r.engine, r.total_seconds);
@@ -71,11 +102,11 @@ std::string FormatReportText(const LoadReport& r) {
   const int64_t songplays = r.tables.count("songplays") ? r.tables.at("songplays") : 0;
   out += fmt::format(
       "  songplays: {} added; {} of {} matched to the catalog ({:.2f}%)\n",
-      Thousands(r.songplays_added), Thousands(r.songplays_matched), Thousands(songplays),
+      WithThousandsSeparators(r.songplays_added), WithThousandsSeparators(r.songplays_matched), WithThousandsSeparators(songplays),
       songplays ? 100.0 * static_cast<double>(r.songplays_matched) / static_cast<double>(songplays)
                 : 0.0);
   out += "  tables:";
-  for (const auto& [name, rows] : r.tables) out += fmt::format(" {} {};", name, Thousands(rows));
+  for (const auto& [name, rows] : r.tables) out += fmt::format(" {} {};", name, WithThousandsSeparators(rows));
   out.back() = '\n';
   out += "  seconds:";
   for (const auto& [name, seconds] : r.phase_seconds)

@@ -1,6 +1,10 @@
 #include "pipeline/source_stager.h"
 
+#include "base/numbers.h"
+
 #include <fmt/format.h>
+
+#include <chrono>
 
 #include <ctime>
 #include <optional>
@@ -195,13 +199,22 @@ class SourceStager::Impl {
     // overlaps with it instead of adding to it.
     BoundedQueue<std::vector<Message>> queue(kQueueCapacity);
     std::thread decoder([&] { DecodeAll(source, candidates, next_file_id, decode, queue); });
-    Status status = WriteAll(queue, listed->size(), counts, first_errors);
+    TransferProgress transfer;
+    transfer.files_total = static_cast<int64_t>(candidates.size());
+    for (const SourceFile* file : candidates) transfer.bytes_total += file->size;
+    Status status = WriteAll(queue, transfer, counts, first_errors);
     queue.Close();  // unblocks the decoder when writing failed
     decoder.join();
     SPARKIFY_RETURN_IF_ERROR(status);
     SPARKIFY_RETURN_IF_ERROR(PauseStagingWriter());
     SPARKIFY_RETURN_IF_ERROR(FlushQuarantine());
-    return WriteLedger();
+    SPARKIFY_RETURN_IF_ERROR(WriteLedger());
+    progress_.Line(fmt::format(
+        "{}: {} files read ({}), {} records in {:.2f} s{}", settings_.source_name,
+        WithThousandsSeparators(counts.files), FormatBytes(counts.bytes), WithThousandsSeparators(counts.read),
+        transfer.seconds,
+        counts.files_skipped ? "; " + WithThousandsSeparators(counts.files_skipped) + " unchanged skipped" : ""));
+    return Status::Ok();
   }
 
  private:
@@ -280,10 +293,11 @@ class SourceStager::Impl {
   }
 
   // The writing thread (the caller's): applies each message to the engine, in file order.
-  Status WriteAll(BoundedQueue<std::vector<Message>>& queue, size_t listed, SourceCounts& counts,
-                  std::vector<std::string>& first_errors) {
+  Status WriteAll(BoundedQueue<std::vector<Message>>& queue, TransferProgress& transfer,
+                  SourceCounts& counts, std::vector<std::string>& first_errors) {
     SPARKIFY_RETURN_IF_ERROR(OpenStagingWriter());
-    WriteState state{listed, counts, first_errors, std::nullopt};
+    WriteState state{transfer, std::chrono::steady_clock::now(), counts, first_errors,
+                     std::nullopt};
     while (auto chunk = queue.Pop()) {
       for (Message& message : *chunk) SPARKIFY_RETURN_IF_ERROR(Apply(message, state));
     }
@@ -291,7 +305,8 @@ class SourceStager::Impl {
   }
 
   struct WriteState {
-    size_t listed;
+    TransferProgress& transfer;  // of the files to read
+    std::chrono::steady_clock::time_point started;
     SourceCounts& counts;
     std::vector<std::string>& first_errors;
     std::optional<FileStart> current;  // the file whose messages come
@@ -303,6 +318,7 @@ class SourceStager::Impl {
     if (auto* touched = std::get_if<FileTouched>(&message)) {
       SPARKIFY_RETURN_IF_ERROR(RefreshLedgerMetadata(touched->file_id, *touched->file));
       ++counts.files_skipped;
+      ShowTransfer(state, touched->file->size);
     } else if (auto* file_start = std::get_if<FileStart>(&message)) {
       const FileStart& current = state.current.emplace(std::move(*file_start));
       if (current.replaces && !settings_.can_take_back) {
@@ -346,13 +362,20 @@ class SourceStager::Impl {
       counts.bytes += current.bytes;
       ledger_rows_.push_back(
           {current.file_id, *current.file, current.checksum, accepted + end->rejected});
-      progress_.Update([&] {
-        return fmt::format("{}: {} of {} files, {} records", settings_.source_name,
-                           counts.files + counts.files_skipped + counts.files_out_of_range,
-                           state.listed, counts.read);
-      });
+      ShowTransfer(state, current.file->size);
     }
     return Status::Ok();
+  }
+
+  // One more file of the transfer is done: the redrawn progress line.
+  void ShowTransfer(WriteState& state, uint64_t stored_bytes) {
+    TransferProgress& t = state.transfer;
+    ++t.files_done;
+    t.bytes_done += static_cast<int64_t>(stored_bytes);
+    t.records = state.counts.read;
+    t.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - state.started).count();
+    progress_.Update([&] { return FormatTransfer(settings_.source_name, t); });
   }
 
   bool InDateWindow(const std::string& path) const {

@@ -1,5 +1,6 @@
 // Opening an engine, creating the schema and the data-quality checks.
 #include <fmt/format.h>
+#include <libpq-fe.h>
 
 #include <algorithm>
 
@@ -49,6 +50,41 @@ RedshiftStagingOptions StagingOptions(const Config& config) {
 
 }  // namespace
 
+WarehouseTarget DescribeTarget(const Config& config) {
+  WarehouseTarget target;
+  if (config.engine == "sqlite") {
+    target.file = config.database.empty() ? SqliteOptions().path : config.database;
+    return target;
+  }
+  target.schema = config.schema;
+  if (config.database.empty()) {
+    target.host = config.host;
+    target.port = config.db_port;
+    target.database = config.db_name;
+    target.user = config.db_user;
+    return target;
+  }
+  // A connection string as libpq reads it (its password is not looked at); a plain word is a
+  // database name (PostgresOptions::conninfo).
+  char* error = nullptr;
+  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(
+      PQconninfoParse(config.database.c_str(), &error), &PQconninfoFree);
+  PQfreemem(error);
+  if (!options) {
+    if (config.database.find('=') == std::string::npos) target.database = config.database;
+    return target;
+  }
+  for (const PQconninfoOption* o = options.get(); o->keyword != nullptr; ++o) {
+    if (o->val == nullptr) continue;
+    const std::string_view key = o->keyword;
+    if (key == "host") target.host = o->val;
+    if (key == "port") target.port = o->val;
+    if (key == "dbname") target.database = o->val;
+    if (key == "user") target.user = o->val;
+  }
+  return target;
+}
+
 Result<std::unique_ptr<Engine>> OpenEngine(const Config& config, WarehouseAccess access) {
   if (config.engine == "sqlite") {
     SqliteOptions options;
@@ -57,7 +93,9 @@ Result<std::unique_ptr<Engine>> OpenEngine(const Config& config, WarehouseAccess
     options.busy_timeout_ms = config.lock_timeout_seconds * 1000;
     return OpenSqliteEngine(options);
   }
-  if (config.engine == "postgres") return OpenPostgresEngine(ConnectionOptions(config));
+  PostgresOptions connection = ConnectionOptions(config);
+  connection.read_only = access == WarehouseAccess::kReadOnly;
+  if (config.engine == "postgres") return OpenPostgresEngine(connection);
   if (config.engine == "redshift") {
     // libpq would try the local socket, which is never a Redshift cluster.
     if (config.database.empty() && config.host.empty()) {
@@ -67,7 +105,7 @@ Result<std::unique_ptr<Engine>> OpenEngine(const Config& config, WarehouseAccess
           ") needs the cluster's endpoint there (`sparkify cluster create` writes it) or a "
           "connection string in --database");
     }
-    return RedshiftEngine::Open({ConnectionOptions(config), StagingOptions(config)});
+    return RedshiftEngine::Open({connection, StagingOptions(config)});
   }
   return Status::InvalidArgument("engine '" + config.engine + "' is not available in this build");
 }

@@ -41,6 +41,8 @@ CREATE TABLE IF NOT EXISTS etl_runs (
   run_id      BIGINT NOT NULL PRIMARY KEY,
   started_at  TIMESTAMP NOT NULL,
   finished_at TIMESTAMP,
+  status      VARCHAR(16) NOT NULL,  -- 'succeeded' or 'failed' ('running' inside the run's transaction)
+  error       VARCHAR(4096),         -- a failed run's error, one line (at most 4096 bytes)
   report      VARCHAR(65535)  -- the run's JSON load report
 ) DISTSTYLE ALL;
 
@@ -201,7 +203,7 @@ BEGIN;
 LOCK sparkify_lock;
 SET statement_timeout TO '{{statement_timeout}}';
 SELECT MAX(run_id) FROM etl_runs;
-INSERT INTO etl_runs (run_id, started_at) VALUES ({{run_id}}, '2018-12-01 06:30:00');
+INSERT INTO etl_runs (run_id, started_at, status) VALUES ({{run_id}}, '2018-12-01 06:30:00', 'running');
 -- Per-run scratch tables (temporary: private to the connection, gone at its end). They hold
 -- what replaced file versions contributed, so the transforms can take it back.
 CREATE TEMPORARY TABLE IF NOT EXISTS replaced_events (
@@ -678,5 +680,7 @@ SELECT COUNT(*) FROM artists;
 SELECT COUNT(*) FROM time;
 SELECT COUNT(*) FROM load_errors;
 SELECT COUNT(*) FROM songplays WHERE song_id IS NOT NULL;
-UPDATE etl_runs SET finished_at = '<the time>', report = '<the JSON load report>' WHERE run_id = {{run_id}};
+UPDATE etl_runs SET finished_at = '<the time>', status = 'succeeded', report = '<the JSON load report>' WHERE run_id = {{run_id}};
 COMMIT;
+-- When a statement above fails: ROLLBACK, then, in a transaction of its own that takes the lock again:
+-- INSERT INTO etl_runs (run_id, started_at, finished_at, status, error, report) VALUES (<the next run_id>, ..., 'failed', '<the error>', '<the JSON load report>');

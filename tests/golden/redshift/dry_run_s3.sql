@@ -29,7 +29,7 @@ BEGIN;
 LOCK sparkify_lock;
 SET statement_timeout TO '{{statement_timeout}}';
 SELECT MAX(run_id) FROM etl_runs;
-INSERT INTO etl_runs (run_id, started_at) VALUES ({{run_id}}, '2018-11-30 23:00:00');
+INSERT INTO etl_runs (run_id, started_at, status) VALUES ({{run_id}}, '2018-11-30 23:00:00', 'running');
 -- Per-run scratch tables (temporary: private to the connection, gone at its end). They hold
 -- what replaced file versions contributed, so the transforms can take it back.
 CREATE TEMPORARY TABLE IF NOT EXISTS replaced_events (
@@ -539,5 +539,7 @@ SELECT COUNT(*) FROM artists;
 SELECT COUNT(*) FROM time;
 SELECT COUNT(*) FROM load_errors;
 SELECT COUNT(*) FROM songplays WHERE song_id IS NOT NULL;
-UPDATE etl_runs SET finished_at = '<the time>', report = '<the JSON load report>' WHERE run_id = {{run_id}};
+UPDATE etl_runs SET finished_at = '<the time>', status = 'succeeded', report = '<the JSON load report>' WHERE run_id = {{run_id}};
 COMMIT;
+-- When a statement above fails: ROLLBACK, then, in a transaction of its own that takes the lock again:
+-- INSERT INTO etl_runs (run_id, started_at, finished_at, status, error, report) VALUES (<the next run_id>, ..., 'failed', '<the error>', '<the JSON load report>');

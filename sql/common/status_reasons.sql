@@ -1,0 +1,6 @@
+-- sparkify status: the quarantined records per source and reason, the most frequent first.
+SELECT source, reason, COUNT(*) AS records
+FROM load_errors
+GROUP BY source, reason
+ORDER BY COUNT(*) DESC, source, reason
+LIMIT {{limit}};
