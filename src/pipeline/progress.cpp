@@ -42,8 +42,8 @@ std::string FormatBytes(int64_t bytes) {
 }
 
 std::string FormatTransfer(std::string_view source, const TransferProgress& p) {
-  std::string line =
-      fmt::format("{}: {}/{} files", source, WithThousandsSeparators(p.files_done), WithThousandsSeparators(p.files_total));
+  std::string line = fmt::format("{}: {}/{} files", source, WithThousandsSeparators(p.files_done),
+                                 WithThousandsSeparators(p.files_total));
   if (p.bytes_total > 0) {
     const double share = static_cast<double>(p.bytes_done) / static_cast<double>(p.bytes_total);
     line += fmt::format(", {}/{} ({:.0f}%)", FormatBytes(p.bytes_done), FormatBytes(p.bytes_total),

@@ -98,7 +98,8 @@ std::string FormatStatusText(const WarehouseStatus& s) {
   std::string out = fmt::format("sparkify status: {} warehouse {}\n", s.engine,
                                 Printable(TargetText(s.target), false, false));
   out += "  tables:";
-  for (const auto& [table, rows] : s.tables) out += fmt::format(" {} {};", table, WithThousandsSeparators(rows));
+  for (const auto& [table, rows] : s.tables)
+    out += fmt::format(" {} {};", table, WithThousandsSeparators(rows));
   out.back() = '\n';
   if (s.first_play && s.last_play) {
     out += fmt::format("  plays from {} to {} (UTC)\n", *s.first_play, *s.last_play);
@@ -112,23 +113,25 @@ std::string FormatStatusText(const WarehouseStatus& s) {
     if (run.status == "failed") {
       out += "error: " + PrintableText(run.error.value_or("")) + "\n";
     } else {
-      out += fmt::format("{} files in the ledger, {} records quarantined\n", WithThousandsSeparators(run.files),
-                         WithThousandsSeparators(run.quarantined));
+      out +=
+          fmt::format("{} files in the ledger, {} records quarantined\n",
+                      WithThousandsSeparators(run.files), WithThousandsSeparators(run.quarantined));
     }
   }
   out += "  files in the ledger:";
   if (s.files.empty()) out += " none;";
   for (const LedgerFiles& f : s.files) {
-    out += fmt::format(" {} {} ({} bytes{});", PrintableText(f.source), WithThousandsSeparators(f.files),
-                       WithThousandsSeparators(f.bytes),
-                       f.records ? ", " + WithThousandsSeparators(*f.records) + " records" : std::string());
+    out += fmt::format(
+        " {} {} ({} bytes{});", PrintableText(f.source), WithThousandsSeparators(f.files),
+        WithThousandsSeparators(f.bytes),
+        f.records ? ", " + WithThousandsSeparators(*f.records) + " records" : std::string());
   }
   out.back() = '\n';
   out += fmt::format("  quarantined: {} records{}\n", WithThousandsSeparators(s.quarantined),
                      s.quarantined ? " (list them with `sparkify errors`), most frequent:" : "");
   for (const QuarantineReason& r : s.reasons) {
-    out += fmt::format("    {:>8} {}: {}\n", WithThousandsSeparators(r.records), PrintableText(r.source),
-                       PrintableText(r.reason));
+    out += fmt::format("    {:>8} {}: {}\n", WithThousandsSeparators(r.records),
+                       PrintableText(r.source), PrintableText(r.reason));
   }
   return out;
 }
@@ -178,8 +181,9 @@ std::string FormatQuarantineText(const QuarantineListing& listing, const ErrorFi
   if (listing.matching == 0) {
     out += "no quarantined record matches\n";
   } else if (shown < listing.matching) {
-    out += fmt::format("{} of {} matching records shown (--limit {})\n", WithThousandsSeparators(shown),
-                       WithThousandsSeparators(listing.matching), filter.limit);
+    out += fmt::format("{} of {} matching records shown (--limit {})\n",
+                       WithThousandsSeparators(shown), WithThousandsSeparators(listing.matching),
+                       filter.limit);
   } else {
     out += fmt::format("{} matching record{}\n", WithThousandsSeparators(listing.matching),
                        listing.matching == 1 ? "" : "s");
