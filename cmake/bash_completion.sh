@@ -1,30 +1,32 @@
 #!/usr/bin/env bash
 # Writes the bash completion of sparkify from the program's own help, so it names exactly the
-# commands and options the binary has: `SPARKIFY --help` lists the commands, `SPARKIFY help
-# COMMAND` each command's options. An option with a {a,b,c} set completes those values, one
-# whose value is plain TEXT (a file, a folder, a connection string) completes file names, any
-# other value (a number, a date) nothing. Run at build time by CMake:
+# commands and options the binary has: `SPARKIFY --help` lists the commands, `SPARKIFY COMMAND
+# --help` each command's options and its own subcommands (`cluster create`), one level deep. An
+# option with a {a,b,c} set completes those values, one whose value is plain TEXT (a file, a
+# folder, a connection string) completes file names, any other value (a number, a date)
+# nothing. Run at build time by CMake:
 #   bash_completion.sh SPARKIFY OUTPUT
 set -euo pipefail
 binary=$1 output=$2
 
-commands=$("$binary" --help | awk '/^Subcommands:/ { on = 1; next } on && /^$/ { exit }
-  on && /^  [a-z]/ { print $1 }')
-[[ -n $commands ]] || { echo "bash_completion.sh: no command in '$binary --help'" >&2; exit 1; }
-global=$("$binary" --help | awk '/^Options:/ { on = 1; next } on && /^$/ { exit }
-  on && /^  -/ { n = split($1, names, ","); for (i = 1; i <= n; i++) print names[i] }')
+# The names in the "Subcommands:" section of a help text (stdin).
+subcommands() {
+  awk '/^Subcommands:/ { on = 1; next } on && /^$/ { exit } on && /^  [a-z]/ { print $1 }'
+}
 
-# For one command: "options LIST", then one "choices OPTION VALUES", "files OPTION" or
-# "value OPTION" line per option that takes a value.
+# For one help text (stdin): "options LIST", then one "choices OPTION VALUES", "files OPTION"
+# or "value OPTION" line per option that takes a value.
 describe() {
-  "$binary" help "$1" | awk '
+  awk '
     /^Options:/ { on = 1; next }
     on && /^$/ { exit }
     on && /^  -/ {
-      # "  NAMES [TYPE]  description": the description is two or more spaces away.
+      # "  NAMES [TYPE]  description": the description is two or more spaces away; a flag
+      # pair shows its default as "--wait,--no-wait{false}".
       spec = substr($0, 3)
       if (p = index(spec, "  ")) spec = substr(spec, 1, p - 1)
       split(spec, parts, " ")
+      gsub(/\{[^}]*\}/, "", parts[1])
       n = split(parts[1], names, ",")
       for (i = 1; i <= n; i++) all = all " " names[i]
       if (parts[2] == "") next
@@ -36,7 +38,33 @@ describe() {
       for (i = 1; i <= n; i++) print kind, names[i], set
       set = ""
     }
-    END { print "options" all }'
+    END { sub(/^ /, "", all); print "options", all }'
+}
+
+commands=$("$binary" --help | subcommands)
+[[ -n $commands ]] || { echo "bash_completion.sh: no command in '$binary --help'" >&2; exit 1; }
+global=$("$binary" --help | describe | sed -n 's/^options //p')
+
+# The case arm of one command path ("etl", "cluster create"): its options, the words it takes
+# (its subcommands; for help, the commands), and what follows each option that takes a value.
+arm() {
+  local path=$1 help words
+  # shellcheck disable=SC2086
+  help=$("$binary" $path --help)
+  words=$(subcommands <<<"$help" | xargs)
+  [[ $path == help ]] && words=$(xargs <<<"$commands")
+  echo "    \"$path\")"
+  echo "      options=\"$(describe <<<"$help" | sed -n 's/^options //p')\""
+  [[ -n $words ]] && echo "      words=\"$words\""
+  echo '      case $prev in'
+  describe <<<"$help" | while read -r kind option set; do
+    case $kind in
+      choices) echo "        $option) kind=choices words=\"$set\" ;;" ;;
+      files) echo "        $option) kind=files ;;" ;;
+      value) echo "        $option) return 0 ;;" ;;
+    esac
+  done
+  echo '      esac ;;'
 }
 
 {
@@ -47,27 +75,32 @@ describe() {
   echo '  # --option=value: bash splits at "=", so the option is the word before it.'
   echo '  [[ $prev == "=" && COMP_CWORD -ge 2 ]] && prev=${COMP_WORDS[COMP_CWORD-2]}'
   echo '  [[ $cur == "=" ]] && cur=""'
-  echo '  local command="" i'
+  echo '  # The command: the first word that is not an option, and its subcommand if it has them.'
+  echo '  local command="" nested="" i'
   echo '  for ((i = 1; i < COMP_CWORD; i++)); do'
-  echo '    [[ ${COMP_WORDS[i]} == -* ]] || { command=${COMP_WORDS[i]}; break; }'
+  echo '    [[ ${COMP_WORDS[i]} == -* ]] && continue'
+  echo '    if [[ -z $command ]]; then'
+  echo '      command=${COMP_WORDS[i]}'
+  echo '      case $command in'
+  for command in $commands; do
+    nested=$("$binary" "$command" --help | subcommands | xargs)
+    [[ -n $nested ]] && echo "        $command) nested=\"$nested\" ;;"
+  done
+  echo '        *) break ;;'
+  echo '      esac'
+  echo '    else'
+  echo '      [[ " $nested " == *" ${COMP_WORDS[i]} "* ]] && command="$command ${COMP_WORDS[i]}"'
+  echo '      break'
+  echo '    fi'
   echo '  done'
   echo '  local options="" words="" kind=""'
   echo '  case $command in'
-  echo "    \"\") options=\"$(echo $global)\"; words=\"$(echo $commands)\" ;;"
+  echo "    \"\") options=\"$global\"; words=\"$(xargs <<<"$commands")\" ;;"
   for command in $commands; do
-    options=$(describe "$command" | awk '$1 == "options" { $1 = ""; sub(/^ /, ""); print }')
-    echo "    $command)"
-    echo "      options=\"$options\""
-    [[ $command == help ]] && echo "      words=\"$(echo $commands)\""
-    echo '      case $prev in'
-    describe "$command" | while read -r kind option set; do
-      case $kind in
-        choices) echo "        $option) kind=choices words=\"$set\" ;;" ;;
-        files) echo "        $option) kind=files ;;" ;;
-        value) echo "        $option) return 0 ;;" ;;
-      esac
+    arm "$command"
+    for sub in $("$binary" "$command" --help | subcommands); do
+      arm "$command $sub"
     done
-    echo '      esac ;;'
   done
   echo '    *) return 0 ;;'
   echo '  esac'

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Writes the man page sparkify.1 from the program's own help with help2man: `SPARKIFY --help`
 # gives NAME, SYNOPSIS, DESCRIPTION and OPTIONS; a COMMANDS section is made here from `SPARKIFY
-# help COMMAND` for every command it lists; EXTRA (docs/sparkify.h2m, written by hand) adds the
+# COMMAND --help` for every command it lists and their subcommands (`cluster create`); EXTRA (docs/sparkify.h2m, written by hand) adds the
 # sections no help text has (files, environment, examples). Run at build time by CMake:
 #   man_page.sh SPARKIFY SUMMARY EXTRA OUTPUT
 set -euo pipefail
@@ -13,42 +13,61 @@ trap 'rm -rf "$work"' EXIT
 # leading "[" (a section for help2man) made literal.
 roff() { sed -e 's/\\/\\e/g' -e 's/-/\\-/g' -e "s/^[.'[]/\\\\\&&/"; }
 
-commands=$("$binary" --help | awk '/^Subcommands:/ { on = 1; next } on && /^$/ { exit }
-  on && /^  [a-z]/ { print $1 }')
-[[ -n $commands ]] || { echo "man_page.sh: no command in '$binary --help'" >&2; exit 1; }
+# The names in the "Subcommands:" section of a help text (stdin).
+subcommands() {
+  awk '/^Subcommands:/ { on = 1; next } on && /^$/ { exit } on && /^  [a-z]/ { print $1 }'
+}
 
+# One command path ("etl", "cluster create"): its usage, its description (the help's first
+# line), its options and its subcommands.
+section() {
+  local path=$1 line spec description names type
+  # shellcheck disable=SC2086
+  "$binary" $path --help >"$work/help"
+  echo ".SS \"sparkify $path\""
+  # "Usage: [PROGRAM] ... LAST-WORD REST": REST is what follows the command path.
+  line=$(sed -n "s/^Usage: \(.* \)\{0,1\}${path##* } //p" "$work/help" | head -n 1)
+  printf '.B sparkify %s\n%s\n.PP\n' "$path" "$(roff <<<"$line")"
+  head -n 1 "$work/help" | roff
+  # Each option: "  NAMES [TYPE]  description", the description on the next line when the
+  # names are long; a flag pair shows its default ("--wait,--no-wait{false}"), left out here.
+  awk '/^(Options|Subcommands):/ { on = 1; next } on && /^$/ { on = 0 } on { print }' "$work/help" |
+    while IFS= read -r line; do
+      if [[ $line == "  -"* || $line == "  "[a-z]* ]]; then
+        spec=${line#  }
+        description=""
+        if [[ $spec == *"  "* ]]; then
+          description=${spec#*  }
+          spec=${spec%%  *}
+        fi
+        names=${spec%% *}
+        names=$(sed 's/{[^}]*}//g' <<<"$names")
+        type=""
+        [[ $spec == *" "* ]] && type=${spec#* }
+        if [[ $names == -* ]]; then
+          printf '.TP\n\\fB%s\\fR' "$(roff <<<"${names//,/, }")"
+        else
+          printf '.TP\n\\fBsparkify %s %s\\fR' "$(roff <<<"$path")" "$(roff <<<"$names")"
+        fi
+        [[ -n $type ]] && printf ' \\fI%s\\fR' "$(roff <<<"$type")"
+        printf '\n'
+        [[ -n $description ]] && roff <<<"${description#"${description%%[! ]*}"}"
+      else
+        roff <<<"${line#"${line%%[! ]*}"}"
+      fi
+    done
+}
+
+commands=$("$binary" --help | subcommands)
+[[ -n $commands ]] || { echo "man_page.sh: no command in '$binary --help'" >&2; exit 1; }
 {
   echo "[COMMANDS]"
   for command in $commands; do
     [[ $command == help ]] && continue
-    "$binary" help "$command" >"$work/help"
-    echo ".SS \"sparkify $command\""
-    # The usage line, then the one-line description (the help's first line).
-    sed -n 's/^Usage: [^ ]* //p' "$work/help" | head -n 1 |
-      { read -r rest; printf '.B sparkify %s\n%s\n.PP\n' "$command" "$(roff <<<"$rest")"; }
-    head -n 1 "$work/help" | roff
-    # Each option: "  NAMES [TYPE]  description", the description on the next line when the
-    # names are long.
-    awk '/^Options:/ { on = 1; next } on && /^$/ { exit } on { print }' "$work/help" |
-      while IFS= read -r line; do
-        if [[ $line == "  -"* ]]; then
-          spec=${line#  }
-          description=""
-          if [[ $spec == *"  "* ]]; then
-            description=${spec#*  }
-            spec=${spec%%  *}
-          fi
-          names=${spec%% *}
-          type=""
-          [[ $spec == *" "* ]] && type=${spec#* }
-          printf '.TP\n\\fB%s\\fR' "$(roff <<<"${names//,/, }")"
-          [[ -n $type ]] && printf ' \\fI%s\\fR' "$(roff <<<"$type")"
-          printf '\n'
-          [[ -n $description ]] && roff <<<"${description#"${description%%[! ]*}"}"
-        else
-          roff <<<"${line#"${line%%[! ]*}"}"
-        fi
-      done
+    section "$command"
+    for sub in $("$binary" "$command" --help | subcommands); do
+      section "$command $sub"
+    done
   done
 } >"$work/commands.h2m"
 

@@ -35,36 +35,55 @@ expect() {
 }
 
 expect "etl" e
-expect "create-tables check" c
+expect "create-tables" cr
 expect "-h --help --version" -
 expect "--engine" etl --eng
 expect "sqlite postgres redshift" etl --engine ""
 expect "postgres" run --engine = p
 expect "--full-refresh" etl --database x.db --ful
 expect "" generate --songs ""
-expect "create-tables check" help c
+expect "check" help ch
 expect "" nosuchcommand --
+expect "--yes" cluster delete --config x.cfg --y
+expect "--no-wait" cluster create --no
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 touch "$work/warehouse.db"
 expect "$work/warehouse.db" check --database "$work/ware"
 
-# Every command the binary lists, and every option of every command, is offered.
-commands=$("$binary" --help | awk '/^Subcommands:/ { on = 1; next } on && /^$/ { exit }
-  on && /^  [a-z]/ { print $1 }')
+# Every command the binary lists, its subcommands, and every option of each, are offered.
+subcommands() {
+  "$binary" "$@" --help | awk '/^Subcommands:/ { on = 1; next } on && /^$/ { exit }
+    on && /^  [a-z]/ { print $1 }'
+}
+# expect_options WORDS...: `sparkify WORDS -- <TAB>` offers every option of `sparkify WORDS --help`.
+expect_options() {
+  complete_words "$@" --
+  local option
+  for option in $("$binary" "$@" --help | grep -oE '^  (-[a-z],)?--[a-z-]+' | sed 's/.*--/--/'); do
+    [[ " ${COMPREPLY[*]} " == *" $option "* ]] || {
+      echo "FAIL: sparkify $* -- does not offer $option"
+      failures=$((failures + 1))
+    }
+  done
+}
+commands=$(subcommands)
+paths=0
 for command in $commands; do
   complete_words "${command:0:2}"
   [[ " ${COMPREPLY[*]} " == *" $command "* ]] || {
     echo "FAIL: '${command:0:2}' does not complete to $command"
     failures=$((failures + 1))
   }
-  complete_words "$command" --
-  for option in $("$binary" help "$command" | grep -oE '^  (-[a-z],)?--[a-z-]+' | sed 's/.*--/--/'); do
-    [[ " ${COMPREPLY[*]} " == *" $option "* ]] || {
-      echo "FAIL: sparkify $command -- does not offer $option"
-      failures=$((failures + 1))
-    }
+  expect_options "$command"
+  paths=$((paths + 1))
+  nested=$(subcommands "$command" | xargs)
+  [[ -z $nested ]] && continue
+  expect "$nested" "$command" ""
+  for sub in $nested; do
+    expect_options "$command" "$sub"
+    paths=$((paths + 1))
   done
 done
 ((failures == 0)) || exit 1
-echo "completion: $(wc -w <<<"$commands") commands, every option offered"
+echo "completion: $paths commands and subcommands, every option offered"
