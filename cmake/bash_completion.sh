@@ -8,8 +8,13 @@
 set -euo pipefail
 binary=$1 output=$2
 
-commands=$("$binary" --help | awk '/^Subcommands:/ { on = 1; next } on && /^$/ { exit }
-  on && /^  [a-z]/ { print $1 }')
+# The subcommands `sparkify help COMMAND...` lists ("" for a command without any).
+subcommands() {
+  if (($# == 0)); then set -- --help; else set -- help "$@"; fi
+  "$binary" "$@" | awk '/^Subcommands:/ { on = 1; next } on && /^$/ { exit }
+    on && /^  [a-z]/ { print $1 }'
+}
+commands=$(subcommands)
 [[ -n $commands ]] || { echo "bash_completion.sh: no command in '$binary --help'" >&2; exit 1; }
 global=$("$binary" --help | awk '/^Options:/ { on = 1; next } on && /^$/ { exit }
   on && /^  -/ { n = split($1, names, ","); for (i = 1; i <= n; i++) print names[i] }')
@@ -17,7 +22,7 @@ global=$("$binary" --help | awk '/^Options:/ { on = 1; next } on && /^$/ { exit 
 # For one command: "options LIST", then one "choices OPTION VALUES", "files OPTION" or
 # "value OPTION" line per option that takes a value.
 describe() {
-  "$binary" help "$1" | awk '
+  "$binary" help "$@" | awk '
     /^Options:/ { on = 1; next }
     on && /^$/ { exit }
     on && /^  -/ {
@@ -26,6 +31,7 @@ describe() {
       if (p = index(spec, "  ")) spec = substr(spec, 1, p - 1)
       split(spec, parts, " ")
       n = split(parts[1], names, ",")
+      for (i = 1; i <= n; i++) gsub(/\{[^}]*\}/, "", names[i])  # "--no-wait{false}"
       for (i = 1; i <= n; i++) all = all " " names[i]
       if (parts[2] == "") next
       kind = "value"
@@ -51,16 +57,33 @@ describe() {
   echo '  for ((i = 1; i < COMP_CWORD; i++)); do'
   echo '    [[ ${COMP_WORDS[i]} == -* ]] || { command=${COMP_WORDS[i]}; break; }'
   echo '  done'
+  # A command with subcommands (cluster) takes one right after it: "cluster create".
+  nested=""
+  for command in $commands; do
+    [[ $command != help && -n $(subcommands "$command") ]] && nested="$nested $command"
+  done
+  echo "  case \$command in"
+  for command in $nested; do
+    echo "    $command) ((i + 1 < COMP_CWORD)) && command=\"\$command \${COMP_WORDS[i+1]}\" ;;"
+  done
+  echo '  esac'
   echo '  local options="" words="" kind=""'
   echo '  case $command in'
   echo "    \"\") options=\"$(echo $global)\"; words=\"$(echo $commands)\" ;;"
-  for command in $commands; do
-    options=$(describe "$command" | awk '$1 == "options" { $1 = ""; sub(/^ /, ""); print }')
-    echo "    $command)"
+  keys=$commands
+  for command in $nested; do
+    for sub in $(subcommands "$command"); do keys="$keys $command:$sub"; done
+  done
+  for key in $keys; do
+    # shellcheck disable=SC2086 # "cluster:create" becomes the words cluster create
+    set -- ${key/:/ }
+    options=$(describe "$@" | awk '$1 == "options" { $1 = ""; sub(/^ /, ""); print }')
+    echo "    \"$*\")"
     echo "      options=\"$options\""
-    [[ $command == help ]] && echo "      words=\"$(echo $commands)\""
+    [[ $key == help ]] && echo "      words=\"$(echo $commands)\""
+    [[ " $nested " == *" $key "* ]] && echo "      words=\"$(echo $(subcommands "$key"))\""
     echo '      case $prev in'
-    describe "$command" | while read -r kind option set; do
+    describe "$@" | while read -r kind option set; do
       case $kind in
         choices) echo "        $option) kind=choices words=\"$set\" ;;" ;;
         files) echo "        $option) kind=files ;;" ;;

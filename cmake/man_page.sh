@@ -17,38 +17,50 @@ commands=$("$binary" --help | awk '/^Subcommands:/ { on = 1; next } on && /^$/ {
   on && /^  [a-z]/ { print $1 }')
 [[ -n $commands ]] || { echo "man_page.sh: no command in '$binary --help'" >&2; exit 1; }
 
+# One command's section ("sparkify cluster create" for `section cluster create`): its usage line,
+# its description and its options.
+section() {
+  "$binary" help "$@" >"$work/help"
+  echo ".SS \"sparkify $*\""
+  # The usage line, then the one-line description (the help's first line).
+  sed -n 's/^Usage: [^ ]* //p' "$work/help" | head -n 1 |
+    { read -r rest; printf '.B sparkify %s\n%s\n.PP\n' "$*" "$(roff <<<"$rest")"; }
+  head -n 1 "$work/help" | roff
+  # Each option: "  NAMES [TYPE]  description", the description on the next line when the
+  # names are long.
+  awk '/^Options:/ { on = 1; next } on && /^$/ { exit } on { print }' "$work/help" |
+    while IFS= read -r line; do
+      if [[ $line == "  -"* ]]; then
+        spec=${line#  }
+        description=""
+        if [[ $spec == *"  "* ]]; then
+          description=${spec#*  }
+          spec=${spec%%  *}
+        fi
+        names=${spec%% *}
+        names=$(sed 's/{[^}]*}//g' <<<"$names")  # "--wait,--no-wait{false}"
+        type=""
+        [[ $spec == *" "* ]] && type=${spec#* }
+        printf '.TP\n\\fB%s\\fR' "$(roff <<<"${names//,/, }")"
+        [[ -n $type ]] && printf ' \\fI%s\\fR' "$(roff <<<"$type")"
+        printf '\n'
+        [[ -n $description ]] && roff <<<"${description#"${description%%[! ]*}"}"
+      else
+        roff <<<"${line#"${line%%[! ]*}"}"
+      fi
+    done
+}
+
 {
   echo "[COMMANDS]"
   for command in $commands; do
     [[ $command == help ]] && continue
-    "$binary" help "$command" >"$work/help"
-    echo ".SS \"sparkify $command\""
-    # The usage line, then the one-line description (the help's first line).
-    sed -n 's/^Usage: [^ ]* //p' "$work/help" | head -n 1 |
-      { read -r rest; printf '.B sparkify %s\n%s\n.PP\n' "$command" "$(roff <<<"$rest")"; }
-    head -n 1 "$work/help" | roff
-    # Each option: "  NAMES [TYPE]  description", the description on the next line when the
-    # names are long.
-    awk '/^Options:/ { on = 1; next } on && /^$/ { exit } on { print }' "$work/help" |
-      while IFS= read -r line; do
-        if [[ $line == "  -"* ]]; then
-          spec=${line#  }
-          description=""
-          if [[ $spec == *"  "* ]]; then
-            description=${spec#*  }
-            spec=${spec%%  *}
-          fi
-          names=${spec%% *}
-          type=""
-          [[ $spec == *" "* ]] && type=${spec#* }
-          printf '.TP\n\\fB%s\\fR' "$(roff <<<"${names//,/, }")"
-          [[ -n $type ]] && printf ' \\fI%s\\fR' "$(roff <<<"$type")"
-          printf '\n'
-          [[ -n $description ]] && roff <<<"${description#"${description%%[! ]*}"}"
-        else
-          roff <<<"${line#"${line%%[! ]*}"}"
-        fi
-      done
+    section "$command"
+    # A command with subcommands (cluster): a section for each of them too.
+    for sub in $("$binary" help "$command" | awk '/^Subcommands:/ { on = 1; next }
+      on && /^$/ { exit } on && /^  [a-z]/ { print $1 }'); do
+      section "$command" "$sub"
+    done
   done
 } >"$work/commands.h2m"
 

@@ -3,6 +3,8 @@
 // after the cluster's own fields, EC2's <Response><Errors>).
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "aws/query_client.h"
 #include "cluster/cluster_api.h"
 #include "s3/s3_xml.h"
@@ -88,6 +90,49 @@ TEST(QueryErrors, IamRedshiftAndEc2ErrorBodiesGiveTheirCode) {
       "</RequestID></Response>");
   EXPECT_EQ(ec2.code, "InvalidPermission.Duplicate");
   EXPECT_EQ(ec2.message, "the rule \"tcp 5439\" exists");
+}
+
+GetEnv Vars(std::map<std::string, std::string> vars) {
+  return [vars](const std::string& name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+TEST(AwsServices, EndpointsAndRegionsAsTheSdksResolveThem) {
+  auto aws = ResolveAwsServices(S3Options{}, Vars({}));
+  ASSERT_TRUE(aws.ok()) << aws.status().message();
+  EXPECT_EQ(aws->iam.aws_host, "iam.amazonaws.com");
+  EXPECT_EQ(aws->iam.region, "us-east-1");  // IAM is global, signed for us-east-1
+  EXPECT_EQ(aws->redshift.aws_host, "redshift.us-west-2.amazonaws.com");
+  EXPECT_EQ(aws->ec2.region, "us-west-2");
+  EXPECT_TRUE(aws->redshift.endpoint.authority.empty());
+
+  // A service's own variable beats AWS_ENDPOINT_URL; AWS_ENDPOINT_URL_S3 is not theirs.
+  auto vars = Vars({{"AWS_REGION", "eu-west-1"},
+                    {"AWS_ENDPOINT_URL", "http://127.0.0.1:5000"},
+                    {"AWS_ENDPOINT_URL_REDSHIFT", "http://127.0.0.1:6000"},
+                    {"AWS_ENDPOINT_URL_S3", "http://127.0.0.1:7000"}});
+  aws = ResolveAwsServices(S3Options{}, vars);
+  ASSERT_TRUE(aws.ok());
+  EXPECT_EQ(aws->redshift.endpoint.authority, "127.0.0.1:6000");
+  EXPECT_EQ(aws->iam.endpoint.authority, "127.0.0.1:5000");
+  EXPECT_EQ(aws->ec2.endpoint.authority, "127.0.0.1:5000");
+  EXPECT_EQ(aws->redshift.region, "eu-west-1");
+
+  // --endpoint-url and --region beat every variable.
+  S3Options flags;
+  flags.endpoint_url = "http://localhost:8000";
+  flags.region = "us-east-2";
+  aws = ResolveAwsServices(flags, vars);
+  ASSERT_TRUE(aws.ok());
+  EXPECT_EQ(aws->redshift.endpoint.authority, "localhost:8000");
+  EXPECT_EQ(aws->iam.endpoint.authority, "localhost:8000");
+  EXPECT_EQ(aws->ec2.aws_host, "ec2.us-east-2.amazonaws.com");
+
+  flags.endpoint_url = "ftp://x";
+  EXPECT_FALSE(ResolveAwsServices(flags, vars).ok());
 }
 
 }  // namespace

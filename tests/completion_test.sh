@@ -35,14 +35,19 @@ expect() {
 }
 
 expect "etl" e
-expect "create-tables check" c
+expect "create-tables check cluster" c
 expect "-h --help --version" -
 expect "--engine" etl --eng
 expect "sqlite postgres redshift" etl --engine ""
 expect "postgres" run --engine = p
 expect "--full-refresh" etl --database x.db --ful
 expect "" generate --songs ""
-expect "create-tables check" help c
+expect "create-tables check cluster" help c
+expect "create status delete" cluster ""
+expect "status" cluster st
+expect "--open-port" cluster create --open
+expect "--wait" cluster delete --no-wait --w
+expect "--yes" cluster delete --y
 expect "" nosuchcommand --
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -58,12 +63,21 @@ for command in $commands; do
     echo "FAIL: '${command:0:2}' does not complete to $command"
     failures=$((failures + 1))
   }
-  complete_words "$command" --
-  for option in $("$binary" help "$command" | grep -oE '^  (-[a-z],)?--[a-z-]+' | sed 's/.*--/--/'); do
-    [[ " ${COMPREPLY[*]} " == *" $option "* ]] || {
-      echo "FAIL: sparkify $command -- does not offer $option"
-      failures=$((failures + 1))
-    }
+  # A command with subcommands (cluster): each of them and its options too.
+  subs=""
+  [[ $command != help ]] && subs=$("$binary" help "$command" | awk '/^Subcommands:/ { on = 1; next }
+    on && /^$/ { exit } on && /^  [a-z]/ { print $1 }')
+  for words in "$command" $(for sub in $subs; do echo "$command:$sub"; done); do
+    # shellcheck disable=SC2086 # "cluster:create" becomes the words cluster create
+    set -- ${words/:/ }
+    complete_words "$@" --
+    for option in $("$binary" help "$@" | grep -oE '^  (-[a-z],)?--[a-z-]+(,--[a-z-]+)?' |
+      sed 's/^  //; s/^-[a-z],//' | tr ',' '\n'); do
+      [[ " ${COMPREPLY[*]} " == *" $option "* ]] || {
+        echo "FAIL: sparkify $* -- does not offer $option"
+        failures=$((failures + 1))
+      }
+    done
   done
 done
 ((failures == 0)) || exit 1

@@ -68,7 +68,11 @@ int main(int argc, char** argv) {
         return;
       }
     }
-    std::fputs(topic->help().c_str(), stdout);
+    // The formatter itself: App::help() would show the help of the command being run (help).
+    std::fputs(topic->get_formatter()
+                   ->make_help(topic, topic->get_name(), CLI::AppFormatMode::Normal)
+                   .c_str(),
+               stdout);
   });
 
   try {
