@@ -84,8 +84,8 @@ TEST(Cli, TheCoursesDwhCfgMeansRedshiftAndTheFirstLineSaysSo) {
   EXPECT_EQ(result.exit_code, 0) << result.err;
   EXPECT_EQ(result.warehouse,
             "sparkify: engine redshift (from dwh.cfg: [CLUSTER]), "
-            "host=dwhcluster.abc123.us-west-2.redshift.amazonaws.com port=5439 dbname=dwh "
-            "user=dwhuser");
+            "host=dwhcluster.abc123.us-west-2.redshift.amazonaws.com port=5439 database=dwh "
+            "user=dwhuser schema=public");
   EXPECT_NE(result.out.find("DISTSTYLE"), std::string::npos) << result.out;  // Redshift's DDL
   EXPECT_EQ((result.out + result.err + result.warehouse).find("Passw0rd"), std::string::npos);
   EXPECT_EQ(std::filesystem::directory_iterator(dir.path())->path().filename(), "dwh.cfg");

@@ -34,7 +34,8 @@ expect() {
   fi
 }
 
-expect "etl" e
+expect "etl" et
+expect "etl errors" e
 expect "create-tables check cluster" c
 expect "-h --help --version" -
 expect "--engine" etl --eng

@@ -675,6 +675,42 @@ TEST(RedshiftSqlOnPostgres, AChangedFileReloadsItsBatchAndEqualsAFreshLoad) {
   ExpectSameWarehouse(LoadWithPostgres("rs_ref_refreshed", songs, logs), uri);
 }
 
+// Redshift's text columns have sizes (create_tables.sql): a longer value is quarantined with its
+// field and length, never cut, and the rest of the file loads.
+TEST(RedshiftSqlOnPostgres, ATextLongerThanItsColumnIsQuarantinedNotCut) {
+  TempDir dir;
+  const fs::path songs = dir / "song_data", logs = dir / "log_data";
+  fs::create_directories(logs);
+  WriteFile(songs / "a.json",
+            "{\"num_songs\":1,\"artist_id\":\"AR1\",\"artist_latitude\":null,"
+            "\"artist_longitude\":null,\"artist_location\":\"\",\"artist_name\":\"A\","
+            "\"song_id\":\"SO1\",\"title\":\"" +
+                std::string(1025, 't') + "\",\"duration\":1.0,\"year\":0}");
+  WriteFile(songs / "b.json",
+            "{\"num_songs\":1,\"artist_id\":\"AR2\",\"artist_latitude\":null,"
+            "\"artist_longitude\":null,\"artist_location\":\"\",\"artist_name\":\"B\","
+            "\"song_id\":\"SO2\",\"title\":\"" +
+                std::string(1024, 't') + "\",\"duration\":1.0,\"year\":0}");
+  std::string long_artist = Event(1541030400000, 1, 0);
+  long_artist.replace(long_artist.find("\"artist\":\"A\""), 12,
+                      "\"artist\":\"" + std::string(1500, 'a') + "\"");
+  WriteFile(logs / "2018-11-01-events.json", long_artist + "\n" + Event(1541030400001, 1, 1));
+  const std::string uri = CreateEmulatedWarehouse("rs_long");
+  auto report = RunEmulated(uri, songs, logs);
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(report->songs.loaded, 1);
+  EXPECT_EQ(report->songs.quarantined, 1);
+  EXPECT_EQ(report->logs.loaded, 1);
+  EXPECT_EQ(report->logs.quarantined, 1);
+  PgClient pg(uri);
+  EXPECT_EQ(pg.Scalar("SELECT reason FROM load_errors WHERE source = 'logs'"),
+            "artist: 1500 bytes, longer than the 1024 Redshift keeps");
+  EXPECT_EQ(pg.Scalar("SELECT reason FROM load_errors WHERE source = 'songs'"),
+            "title: 1025 bytes, longer than the 1024 Redshift keeps");
+  EXPECT_EQ(pg.Scalar("SELECT OCTET_LENGTH(song) FROM songs"), "1024")
+      << "at the limit: kept whole";
+}
+
 // Redshift does not enforce keys: a duplicate that slipped in fails the run, which rolls back.
 TEST(RedshiftSqlOnPostgres, ADuplicateKeyFailsTheRun) {
   TempDir dir;

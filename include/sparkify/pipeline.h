@@ -28,7 +28,8 @@ Result<std::unique_ptr<Engine>> OpenEngine(const Config& config,
                                            WarehouseAccess access = WarehouseAccess::kReadWrite);
 
 // The line a command prints first: the engine, what chose it and where it goes, e.g.
-// "engine redshift (from dwh.cfg: [CLUSTER]), host=... port=5439 dbname=dwh user=dwhuser" or
+// "engine redshift (from dwh.cfg: [CLUSTER]), host=... port=5439 database=dwh user=dwhuser
+// schema=public" (DescribeTarget) or
 // "engine sqlite (the default), file sparkify.db". Never a password; connects to nothing.
 std::string DescribeWarehouse(const Config& config);
 

@@ -3,9 +3,16 @@
 -- idempotent: create-tables drops first, `run` only creates what is missing.
 -- https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_TABLE_NEW.html
 --
--- Types: text is VARCHAR, whose length Redshift counts in bytes (at most 65535): identifiers and
--- short codes VARCHAR(256), free text VARCHAR(65535), so no value the other engines accept is
--- cut. Redshift accepts PRIMARY KEY and UNIQUE but does not enforce them ("informational only");
+-- Types: text is VARCHAR, whose length Redshift counts in bytes (at most 65535). Redshift advises
+-- the smallest size that fits: a wide column is not compressed in intermediate results, so the
+-- transforms' hashes and sorts spill. Identifiers and short codes are VARCHAR(256); free text is
+-- sized from the data, several times the longest value of the course's sample (artist 101 bytes,
+-- song 159, user agent 139, location 46, names 10) and of what eventsim and the Million Song
+-- Dataset write: titles, artist names and user agents VARCHAR(1024), locations VARCHAR(512),
+-- first and last names VARCHAR(256). The load tables COPY writes into stay VARCHAR(65535), so a
+-- longer value never fails a COPY or is cut: stage_*.sql quarantines its record, naming the field
+-- and its length (the other engines, whose text has no length, load it; README, "Amazon
+-- Redshift"). The ledger and load_errors keep their own limits (paths 4096, reasons 65535). Redshift accepts PRIMARY KEY and UNIQUE but does not enforce them ("informational only");
 -- the pipeline checks uniqueness after every run instead (sql/common/check_unique_*.sql, run by
 -- the pipeline because EngineTraits::enforces_unique_keys is false) and fails the run on a
 -- violation. The keys are still declared: the planner uses them.
@@ -68,23 +75,23 @@ CREATE TABLE IF NOT EXISTS load_errors (
 ) DISTSTYLE ALL SORTKEY (file_id);
 
 CREATE TABLE IF NOT EXISTS staging_events (
-  artist          VARCHAR(65535),
+  artist          VARCHAR(1024),
   auth            VARCHAR(256),
-  first_name      VARCHAR(65535),
+  first_name      VARCHAR(256),
   gender          VARCHAR(256),
   item_in_session BIGINT NOT NULL,
-  last_name       VARCHAR(65535),
+  last_name       VARCHAR(256),
   length          DOUBLE PRECISION,
   level           VARCHAR(256),
-  location        VARCHAR(65535),
+  location        VARCHAR(512),
   method          VARCHAR(256),
   page            VARCHAR(256),
   registration    BIGINT,
   session_id      BIGINT NOT NULL,
-  song            VARCHAR(65535),
+  song            VARCHAR(1024),
   status          BIGINT,
   ts              BIGINT NOT NULL,
-  user_agent      VARCHAR(65535),
+  user_agent      VARCHAR(1024),
   user_id         BIGINT,
   file_id         BIGINT NOT NULL,   -- the batch (load_files.file_id)
   line            BIGINT NOT NULL    -- 0: COPY does not say which line a row came from
@@ -95,10 +102,10 @@ CREATE TABLE IF NOT EXISTS staging_songs (
   artist_id        VARCHAR(256) NOT NULL,
   artist_latitude  DOUBLE PRECISION,
   artist_longitude DOUBLE PRECISION,
-  artist_location  VARCHAR(65535),
-  artist_name      VARCHAR(65535),
+  artist_location  VARCHAR(512),
+  artist_name      VARCHAR(1024),
   song_id          VARCHAR(256) NOT NULL,
-  title            VARCHAR(65535),
+  title            VARCHAR(1024),
   duration         DOUBLE PRECISION,
   year             BIGINT,
   file_id          BIGINT NOT NULL,  -- the batch (load_files.file_id)
@@ -116,18 +123,18 @@ CREATE TABLE IF NOT EXISTS songplays (
   session_id      BIGINT NOT NULL,
   item_in_session BIGINT NOT NULL,
   user_level      VARCHAR(256),
-  user_location   VARCHAR(65535),
-  user_agent      VARCHAR(65535),
+  user_location   VARCHAR(512),
+  user_agent      VARCHAR(1024),
   -- what was played, from the event (after text repairs): ranks plays the catalog does not know
-  song_title      VARCHAR(65535),
-  artist_name     VARCHAR(65535),
+  song_title      VARCHAR(1024),
+  artist_name     VARCHAR(1024),
   song_length     DOUBLE PRECISION
 ) DISTKEY (start_time) SORTKEY (start_time);
 
 CREATE TABLE IF NOT EXISTS users (
   user_id              BIGINT NOT NULL PRIMARY KEY,
-  first_name           VARCHAR(65535),
-  last_name            VARCHAR(65535),
+  first_name           VARCHAR(256),
+  last_name            VARCHAR(256),
   user_gender          VARCHAR(256),
   user_level           VARCHAR(256),
   last_event_at        TIMESTAMP NOT NULL,  -- the event the attributes come from
@@ -150,7 +157,7 @@ CREATE TABLE IF NOT EXISTS user_levels (
 
 CREATE TABLE IF NOT EXISTS songs (
   song_id       VARCHAR(256) NOT NULL PRIMARY KEY,
-  song          VARCHAR(65535),
+  song          VARCHAR(1024),
   artist_id     VARCHAR(256) NOT NULL,
   year          BIGINT,
   song_duration DOUBLE PRECISION
@@ -158,8 +165,8 @@ CREATE TABLE IF NOT EXISTS songs (
 
 CREATE TABLE IF NOT EXISTS artists (
   artist_id        VARCHAR(256) NOT NULL PRIMARY KEY,
-  artist           VARCHAR(65535),
-  artist_location  VARCHAR(65535),
+  artist           VARCHAR(1024),
+  artist_location  VARCHAR(512),
   artist_latitude  DOUBLE PRECISION,
   artist_longitude DOUBLE PRECISION
 ) DISTSTYLE ALL SORTKEY (artist_id);

@@ -16,6 +16,7 @@ struct ErrorsCommandOptions {
 Status RunErrorsCommand(const ErrorsCommandOptions& options) {
   auto config = ResolveConfig(options.warehouse);
   if (!config.ok()) return config.status();
+  AnnounceWarehouse(*config);
   auto engine = OpenEngine(*config, WarehouseAccess::kReadOnly);
   if (!engine.ok()) return engine.status();
   auto listing = ReadQuarantine(**engine, options.filter);

@@ -16,6 +16,7 @@ struct StatusCommandOptions {
 Status RunStatusCommand(const StatusCommandOptions& options) {
   auto config = ResolveConfig(options.warehouse);
   if (!config.ok()) return config.status();
+  AnnounceWarehouse(*config);
   auto engine = OpenEngine(*config, WarehouseAccess::kReadOnly);
   if (!engine.ok()) return engine.status();
   StatusOptions status_options;

@@ -5,7 +5,6 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -57,36 +56,6 @@ int64_t LockKey(std::string_view schema) {
 class PostgresEngine::Session : public Connection {};
 
 void PostgresEngine::SessionDeleter::operator()(Session* session) const noexcept { delete session; }
-
-std::string DescribeTarget(const PostgresOptions& options) {
-  // As Connect below decides: the string, else the fields, then libpq's defaults (environment,
-  // compiled-in), which is what a connection would use. A string libpq cannot parse is left for
-  // Connect to report.
-  std::map<std::string, std::string> used;
-  ConninfoHandle defaults(PQconndefaults());
-  for (const PQconninfoOption* o = defaults.get(); o && o->keyword != nullptr; ++o) {
-    if (o->val != nullptr) used[o->keyword] = o->val;
-  }
-  if (postgres::IsConnectionString(options.conninfo)) {
-    ConninfoHandle parsed(PQconninfoParse(options.conninfo.c_str(), nullptr));
-    for (const PQconninfoOption* o = parsed.get(); o && o->keyword != nullptr; ++o) {
-      if (o->val != nullptr && *o->val != '\0') used[o->keyword] = o->val;
-    }
-  } else if (!options.conninfo.empty()) {
-    used["dbname"] = options.conninfo;
-  } else {
-    for (const auto& [key, value] : {std::pair{"host", &options.host},
-                                     {"port", &options.port},
-                                     {"dbname", &options.dbname},
-                                     {"user", &options.user}}) {
-      if (!value->empty()) used[key] = *value;
-    }
-  }
-  if (used["dbname"].empty()) used["dbname"] = used["user"];  // libpq's rule
-  return fmt::format("host={} port={} dbname={} user={}",
-                     used["host"].empty() ? "(default socket)" : used["host"], used["port"],
-                     used["dbname"], used["user"]);
-}
 
 Result<PostgresEngine::SessionPtr> PostgresEngine::Connect(const PostgresOptions& options) {
   return Connect(options, SessionSetup{});

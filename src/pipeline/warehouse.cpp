@@ -9,6 +9,7 @@
 #include "engine/sql_catalog.h"
 #include "engine/sqlite_engine.h"
 #include "pipeline/plan.h"
+#include "pipeline/report_parts.h"
 #include "sparkify/pipeline.h"
 
 namespace sparkify {
@@ -111,16 +112,12 @@ Result<std::unique_ptr<Engine>> OpenEngine(const Config& config, WarehouseAccess
 }
 
 std::string DescribeWarehouse(const Config& config) {
-  std::string target;
-  if (config.engine == "sqlite") {
-    target = "file " + (config.database.empty() ? SqliteOptions{}.path : config.database);
-  } else {
-    target = DescribeTarget(ConnectionOptions(config));
-  }
   const std::string origin = config.engine_origin == Config{}.engine_origin
                                  ? config.engine_origin
                                  : "from " + config.engine_origin;
-  return fmt::format("engine {} ({}), {}", config.engine, origin, target);
+  const WarehouseTarget target = DescribeTarget(config);
+  return fmt::format("engine {} ({}), {}{}", config.engine, origin,
+                     target.file.empty() ? "" : "file ", TargetText(target));
 }
 
 Result<EngineBlueprint> EngineBlueprintFor(const Config& config) {

@@ -15,9 +15,16 @@
 -- idempotent: create-tables drops first, `run` only creates what is missing.
 -- https://docs.aws.amazon.com/redshift/latest/dg/r_CREATE_TABLE_NEW.html
 --
--- Types: text is VARCHAR, whose length Redshift counts in bytes (at most 65535): identifiers and
--- short codes VARCHAR(256), free text VARCHAR(65535), so no value the other engines accept is
--- cut. Redshift accepts PRIMARY KEY and UNIQUE but does not enforce them ("informational only");
+-- Types: text is VARCHAR, whose length Redshift counts in bytes (at most 65535). Redshift advises
+-- the smallest size that fits: a wide column is not compressed in intermediate results, so the
+-- transforms' hashes and sorts spill. Identifiers and short codes are VARCHAR(256); free text is
+-- sized from the data, several times the longest value of the course's sample (artist 101 bytes,
+-- song 159, user agent 139, location 46, names 10) and of what eventsim and the Million Song
+-- Dataset write: titles, artist names and user agents VARCHAR(1024), locations VARCHAR(512),
+-- first and last names VARCHAR(256). The load tables COPY writes into stay VARCHAR(65535), so a
+-- longer value never fails a COPY or is cut: stage_*.sql quarantines its record, naming the field
+-- and its length (the other engines, whose text has no length, load it; README, "Amazon
+-- Redshift"). The ledger and load_errors keep their own limits (paths 4096, reasons 65535). Redshift accepts PRIMARY KEY and UNIQUE but does not enforce them ("informational only");
 -- the pipeline checks uniqueness after every run instead (sql/common/check_unique_*.sql, run by
 -- the pipeline because EngineTraits::enforces_unique_keys is false) and fails the run on a
 -- violation. The keys are still declared: the planner uses them.
@@ -80,23 +87,23 @@ CREATE TABLE IF NOT EXISTS load_errors (
 ) DISTSTYLE ALL SORTKEY (file_id);
 
 CREATE TABLE IF NOT EXISTS staging_events (
-  artist          VARCHAR(65535),
+  artist          VARCHAR(1024),
   auth            VARCHAR(256),
-  first_name      VARCHAR(65535),
+  first_name      VARCHAR(256),
   gender          VARCHAR(256),
   item_in_session BIGINT NOT NULL,
-  last_name       VARCHAR(65535),
+  last_name       VARCHAR(256),
   length          DOUBLE PRECISION,
   level           VARCHAR(256),
-  location        VARCHAR(65535),
+  location        VARCHAR(512),
   method          VARCHAR(256),
   page            VARCHAR(256),
   registration    BIGINT,
   session_id      BIGINT NOT NULL,
-  song            VARCHAR(65535),
+  song            VARCHAR(1024),
   status          BIGINT,
   ts              BIGINT NOT NULL,
-  user_agent      VARCHAR(65535),
+  user_agent      VARCHAR(1024),
   user_id         BIGINT,
   file_id         BIGINT NOT NULL,   -- the batch (load_files.file_id)
   line            BIGINT NOT NULL    -- 0: COPY does not say which line a row came from
@@ -107,10 +114,10 @@ CREATE TABLE IF NOT EXISTS staging_songs (
   artist_id        VARCHAR(256) NOT NULL,
   artist_latitude  DOUBLE PRECISION,
   artist_longitude DOUBLE PRECISION,
-  artist_location  VARCHAR(65535),
-  artist_name      VARCHAR(65535),
+  artist_location  VARCHAR(512),
+  artist_name      VARCHAR(1024),
   song_id          VARCHAR(256) NOT NULL,
-  title            VARCHAR(65535),
+  title            VARCHAR(1024),
   duration         DOUBLE PRECISION,
   year             BIGINT,
   file_id          BIGINT NOT NULL,  -- the batch (load_files.file_id)
@@ -128,18 +135,18 @@ CREATE TABLE IF NOT EXISTS songplays (
   session_id      BIGINT NOT NULL,
   item_in_session BIGINT NOT NULL,
   user_level      VARCHAR(256),
-  user_location   VARCHAR(65535),
-  user_agent      VARCHAR(65535),
+  user_location   VARCHAR(512),
+  user_agent      VARCHAR(1024),
   -- what was played, from the event (after text repairs): ranks plays the catalog does not know
-  song_title      VARCHAR(65535),
-  artist_name     VARCHAR(65535),
+  song_title      VARCHAR(1024),
+  artist_name     VARCHAR(1024),
   song_length     DOUBLE PRECISION
 ) DISTKEY (start_time) SORTKEY (start_time);
 
 CREATE TABLE IF NOT EXISTS users (
   user_id              BIGINT NOT NULL PRIMARY KEY,
-  first_name           VARCHAR(65535),
-  last_name            VARCHAR(65535),
+  first_name           VARCHAR(256),
+  last_name            VARCHAR(256),
   user_gender          VARCHAR(256),
   user_level           VARCHAR(256),
   last_event_at        TIMESTAMP NOT NULL,  -- the event the attributes come from
@@ -162,7 +169,7 @@ CREATE TABLE IF NOT EXISTS user_levels (
 
 CREATE TABLE IF NOT EXISTS songs (
   song_id       VARCHAR(256) NOT NULL PRIMARY KEY,
-  song          VARCHAR(65535),
+  song          VARCHAR(1024),
   artist_id     VARCHAR(256) NOT NULL,
   year          BIGINT,
   song_duration DOUBLE PRECISION
@@ -170,8 +177,8 @@ CREATE TABLE IF NOT EXISTS songs (
 
 CREATE TABLE IF NOT EXISTS artists (
   artist_id        VARCHAR(256) NOT NULL PRIMARY KEY,
-  artist           VARCHAR(65535),
-  artist_location  VARCHAR(65535),
+  artist           VARCHAR(1024),
+  artist_location  VARCHAR(512),
   artist_latitude  DOUBLE PRECISION,
   artist_longitude DOUBLE PRECISION
 ) DISTSTYLE ALL SORTKEY (artist_id);
@@ -302,13 +309,38 @@ ORDER BY filename, line_number;
 -- each record COPY rejected: a load_errors row (INSERT ... VALUES)
 SELECT COUNT(*) FROM load_songs;
 -- The rows a COPY batch loaded into load_songs become staging_songs rows of batch {{first_file_id}},
--- each with document 0: COPY does not say which file or document a row came from.
+-- each with document 0: COPY does not say which file or document a row came from. A text longer
+-- than its staging column (create_tables.sql says why the sizes) quarantines the record, which
+-- COPY into load_songs' wide columns neither rejects nor cuts (its file unknown: the manifest
+-- stands in).
+INSERT INTO load_errors (run_id, file_id, source, path, line, document, byte_offset, field, reason,
+                         raw_text)
+SELECT {{run_id}}, {{first_file_id}}, 'songs', 's3://stage-bucket/team/sparkify/run-{{run_id}}-20181201T063000Z/songs.manifest', NULL, NULL, NULL, field,
+       field || ': ' || CAST(bytes AS VARCHAR(24)) || ' bytes, longer than the '
+       || CAST(max_bytes AS VARCHAR(24)) || ' Redshift keeps',
+       'song_id ' || song_id
+FROM (
+  SELECT song_id,
+         CASE WHEN OCTET_LENGTH(title) > 1024 THEN 'title'
+              WHEN OCTET_LENGTH(artist_name) > 1024 THEN 'artist_name'
+              WHEN OCTET_LENGTH(artist_location) > 512 THEN 'artist_location' END AS field,
+         CASE WHEN OCTET_LENGTH(title) > 1024 THEN OCTET_LENGTH(title)
+              WHEN OCTET_LENGTH(artist_name) > 1024 THEN OCTET_LENGTH(artist_name)
+              ELSE OCTET_LENGTH(artist_location) END AS bytes,
+         CASE WHEN OCTET_LENGTH(title) > 1024 OR OCTET_LENGTH(artist_name) > 1024 THEN 1024
+              ELSE 512 END AS max_bytes
+  FROM load_songs
+) AS checked
+WHERE field IS NOT NULL;
+
 INSERT INTO staging_songs (num_songs, artist_id, artist_latitude, artist_longitude,
                            artist_location, artist_name, song_id, title, duration, year, file_id,
                            document)
 SELECT num_songs, artist_id, artist_latitude, artist_longitude, artist_location, artist_name,
        song_id, title, duration, year, {{first_file_id}}, 0
-FROM load_songs;
+FROM load_songs
+WHERE COALESCE(OCTET_LENGTH(title), 0) <= 1024 AND COALESCE(OCTET_LENGTH(artist_name), 0) <= 1024
+  AND COALESCE(OCTET_LENGTH(artist_location), 0) <= 512;
 SELECT COUNT(*) FROM staging_songs WHERE file_id = {{first_file_id}};
 SELECT path, reason FROM load_errors WHERE file_id = {{first_file_id}} AND line IS NULL ORDER BY reason LIMIT 5;
 -- one load_files row per file, file id {{first_file_id}} (INSERT ... VALUES)
@@ -399,19 +431,42 @@ SELECT COUNT(*) FROM load_events;
 -- {{first_file_id}} + 1. COPY does not say which file or line a row came from: every row carries the
 -- batch's file id and line 0 (README, "Amazon Redshift"). What COPY does not check is checked
 -- here, as the decoders check it on the other engines: a ts outside 1970-01-01 .. 9999-12-31, or a
--- registration with a fraction, quarantines the record (its file unknown: the manifest stands in).
+-- registration with a fraction, quarantines the record (its file unknown: the manifest stands in),
+-- and so does a text longer than its staging column (create_tables.sql says why the sizes), which
+-- COPY into load_events' wide columns neither rejects nor cuts.
 INSERT INTO load_errors (run_id, file_id, source, path, line, document, byte_offset, field, reason,
                          raw_text)
-SELECT {{run_id}}, {{first_file_id}} + 1, 'logs', 's3://stage-bucket/team/sparkify/run-{{run_id}}-20181201T063000Z/logs.manifest', NULL, NULL, NULL,
-       CASE WHEN ts < 0 OR ts > 253402300799999 THEN 'ts' ELSE 'registration' END,
-       CASE WHEN ts < 0 OR ts > 253402300799999
+SELECT {{run_id}}, {{first_file_id}} + 1, 'logs', 's3://stage-bucket/team/sparkify/run-{{run_id}}-20181201T063000Z/logs.manifest', NULL, NULL, NULL, field,
+       CASE WHEN field = 'ts'
             THEN 'ts: timestamp ' || CAST(ts AS VARCHAR(24))
                  || ' is outside 1970-01-01 .. 9999-12-31 (epoch milliseconds expected)'
-            ELSE 'registration: expected an integer, got a fraction' END,
+            WHEN field = 'registration' THEN 'registration: expected an integer, got a fraction'
+            ELSE field || ': ' || CAST(bytes AS VARCHAR(24)) || ' bytes, longer than the '
+                 || CAST(max_bytes AS VARCHAR(24)) || ' Redshift keeps' END,
        'sessionId ' || CAST(session_id AS VARCHAR(24)) || ', itemInSession '
        || CAST(item_in_session AS VARCHAR(24)) || ', ts ' || CAST(ts AS VARCHAR(24))
-FROM load_events
-WHERE ts < 0 OR ts > 253402300799999 OR registration <> FLOOR(registration);
+FROM (
+  SELECT ts, session_id, item_in_session,
+         CASE WHEN ts < 0 OR ts > 253402300799999 THEN 'ts'
+              WHEN registration <> FLOOR(registration) THEN 'registration'
+              WHEN OCTET_LENGTH(artist) > 1024 THEN 'artist'
+              WHEN OCTET_LENGTH(song) > 1024 THEN 'song'
+              WHEN OCTET_LENGTH(user_agent) > 1024 THEN 'userAgent'
+              WHEN OCTET_LENGTH(location) > 512 THEN 'location'
+              WHEN OCTET_LENGTH(first_name) > 256 THEN 'firstName'
+              WHEN OCTET_LENGTH(last_name) > 256 THEN 'lastName' END AS field,
+         CASE WHEN OCTET_LENGTH(artist) > 1024 THEN OCTET_LENGTH(artist)
+              WHEN OCTET_LENGTH(song) > 1024 THEN OCTET_LENGTH(song)
+              WHEN OCTET_LENGTH(user_agent) > 1024 THEN OCTET_LENGTH(user_agent)
+              WHEN OCTET_LENGTH(location) > 512 THEN OCTET_LENGTH(location)
+              WHEN OCTET_LENGTH(first_name) > 256 THEN OCTET_LENGTH(first_name)
+              ELSE OCTET_LENGTH(last_name) END AS bytes,
+         CASE WHEN OCTET_LENGTH(artist) > 1024 OR OCTET_LENGTH(song) > 1024
+                OR OCTET_LENGTH(user_agent) > 1024 THEN 1024
+              WHEN OCTET_LENGTH(location) > 512 THEN 512 ELSE 256 END AS max_bytes
+  FROM load_events
+) AS checked
+WHERE field IS NOT NULL;
 
 INSERT INTO staging_events (artist, auth, first_name, gender, item_in_session, last_name, length,
                             level, location, method, page, registration, session_id, song, status,
@@ -421,7 +476,10 @@ SELECT artist, auth, first_name, gender, item_in_session, last_name, length, lev
        user_id, {{first_file_id}} + 1, 0
 FROM load_events
 WHERE ts >= 0 AND ts <= 253402300799999
-  AND (registration IS NULL OR registration = FLOOR(registration));
+  AND (registration IS NULL OR registration = FLOOR(registration))
+  AND COALESCE(OCTET_LENGTH(artist), 0) <= 1024 AND COALESCE(OCTET_LENGTH(song), 0) <= 1024
+  AND COALESCE(OCTET_LENGTH(user_agent), 0) <= 1024 AND COALESCE(OCTET_LENGTH(location), 0) <= 512
+  AND COALESCE(OCTET_LENGTH(first_name), 0) <= 256 AND COALESCE(OCTET_LENGTH(last_name), 0) <= 256;
 SELECT COUNT(*) FROM staging_events WHERE file_id = {{first_file_id}} + 1;
 SELECT path, reason FROM load_errors WHERE file_id = {{first_file_id}} + 1 AND line IS NULL ORDER BY reason LIMIT 5;
 -- one load_files row per file, file id {{first_file_id}} + 1 (INSERT ... VALUES)

@@ -161,13 +161,38 @@ ORDER BY filename, line_number;
 -- each record COPY rejected: a load_errors row (INSERT ... VALUES)
 SELECT COUNT(*) FROM load_songs;
 -- The rows a COPY batch loaded into load_songs become staging_songs rows of batch {{first_file_id}},
--- each with document 0: COPY does not say which file or document a row came from.
+-- each with document 0: COPY does not say which file or document a row came from. A text longer
+-- than its staging column (create_tables.sql says why the sizes) quarantines the record, which
+-- COPY into load_songs' wide columns neither rejects nor cuts (its file unknown: the manifest
+-- stands in).
+INSERT INTO load_errors (run_id, file_id, source, path, line, document, byte_offset, field, reason,
+                         raw_text)
+SELECT {{run_id}}, {{first_file_id}}, 'songs', 's3://sparkify-staging/runs/run-{{run_id}}-20181130T230000Z/songs.manifest', NULL, NULL, NULL, field,
+       field || ': ' || CAST(bytes AS VARCHAR(24)) || ' bytes, longer than the '
+       || CAST(max_bytes AS VARCHAR(24)) || ' Redshift keeps',
+       'song_id ' || song_id
+FROM (
+  SELECT song_id,
+         CASE WHEN OCTET_LENGTH(title) > 1024 THEN 'title'
+              WHEN OCTET_LENGTH(artist_name) > 1024 THEN 'artist_name'
+              WHEN OCTET_LENGTH(artist_location) > 512 THEN 'artist_location' END AS field,
+         CASE WHEN OCTET_LENGTH(title) > 1024 THEN OCTET_LENGTH(title)
+              WHEN OCTET_LENGTH(artist_name) > 1024 THEN OCTET_LENGTH(artist_name)
+              ELSE OCTET_LENGTH(artist_location) END AS bytes,
+         CASE WHEN OCTET_LENGTH(title) > 1024 OR OCTET_LENGTH(artist_name) > 1024 THEN 1024
+              ELSE 512 END AS max_bytes
+  FROM load_songs
+) AS checked
+WHERE field IS NOT NULL;
+
 INSERT INTO staging_songs (num_songs, artist_id, artist_latitude, artist_longitude,
                            artist_location, artist_name, song_id, title, duration, year, file_id,
                            document)
 SELECT num_songs, artist_id, artist_latitude, artist_longitude, artist_location, artist_name,
        song_id, title, duration, year, {{first_file_id}}, 0
-FROM load_songs;
+FROM load_songs
+WHERE COALESCE(OCTET_LENGTH(title), 0) <= 1024 AND COALESCE(OCTET_LENGTH(artist_name), 0) <= 1024
+  AND COALESCE(OCTET_LENGTH(artist_location), 0) <= 512;
 SELECT COUNT(*) FROM staging_songs WHERE file_id = {{first_file_id}};
 SELECT path, reason FROM load_errors WHERE file_id = {{first_file_id}} AND line IS NULL ORDER BY reason LIMIT 5;
 -- one load_files row per file, file id {{first_file_id}} (INSERT ... VALUES)
@@ -258,19 +283,42 @@ SELECT COUNT(*) FROM load_events;
 -- {{first_file_id}} + 1. COPY does not say which file or line a row came from: every row carries the
 -- batch's file id and line 0 (README, "Amazon Redshift"). What COPY does not check is checked
 -- here, as the decoders check it on the other engines: a ts outside 1970-01-01 .. 9999-12-31, or a
--- registration with a fraction, quarantines the record (its file unknown: the manifest stands in).
+-- registration with a fraction, quarantines the record (its file unknown: the manifest stands in),
+-- and so does a text longer than its staging column (create_tables.sql says why the sizes), which
+-- COPY into load_events' wide columns neither rejects nor cuts.
 INSERT INTO load_errors (run_id, file_id, source, path, line, document, byte_offset, field, reason,
                          raw_text)
-SELECT {{run_id}}, {{first_file_id}} + 1, 'logs', 's3://sparkify-staging/runs/run-{{run_id}}-20181130T230000Z/logs.manifest', NULL, NULL, NULL,
-       CASE WHEN ts < 0 OR ts > 253402300799999 THEN 'ts' ELSE 'registration' END,
-       CASE WHEN ts < 0 OR ts > 253402300799999
+SELECT {{run_id}}, {{first_file_id}} + 1, 'logs', 's3://sparkify-staging/runs/run-{{run_id}}-20181130T230000Z/logs.manifest', NULL, NULL, NULL, field,
+       CASE WHEN field = 'ts'
             THEN 'ts: timestamp ' || CAST(ts AS VARCHAR(24))
                  || ' is outside 1970-01-01 .. 9999-12-31 (epoch milliseconds expected)'
-            ELSE 'registration: expected an integer, got a fraction' END,
+            WHEN field = 'registration' THEN 'registration: expected an integer, got a fraction'
+            ELSE field || ': ' || CAST(bytes AS VARCHAR(24)) || ' bytes, longer than the '
+                 || CAST(max_bytes AS VARCHAR(24)) || ' Redshift keeps' END,
        'sessionId ' || CAST(session_id AS VARCHAR(24)) || ', itemInSession '
        || CAST(item_in_session AS VARCHAR(24)) || ', ts ' || CAST(ts AS VARCHAR(24))
-FROM load_events
-WHERE ts < 0 OR ts > 253402300799999 OR registration <> FLOOR(registration);
+FROM (
+  SELECT ts, session_id, item_in_session,
+         CASE WHEN ts < 0 OR ts > 253402300799999 THEN 'ts'
+              WHEN registration <> FLOOR(registration) THEN 'registration'
+              WHEN OCTET_LENGTH(artist) > 1024 THEN 'artist'
+              WHEN OCTET_LENGTH(song) > 1024 THEN 'song'
+              WHEN OCTET_LENGTH(user_agent) > 1024 THEN 'userAgent'
+              WHEN OCTET_LENGTH(location) > 512 THEN 'location'
+              WHEN OCTET_LENGTH(first_name) > 256 THEN 'firstName'
+              WHEN OCTET_LENGTH(last_name) > 256 THEN 'lastName' END AS field,
+         CASE WHEN OCTET_LENGTH(artist) > 1024 THEN OCTET_LENGTH(artist)
+              WHEN OCTET_LENGTH(song) > 1024 THEN OCTET_LENGTH(song)
+              WHEN OCTET_LENGTH(user_agent) > 1024 THEN OCTET_LENGTH(user_agent)
+              WHEN OCTET_LENGTH(location) > 512 THEN OCTET_LENGTH(location)
+              WHEN OCTET_LENGTH(first_name) > 256 THEN OCTET_LENGTH(first_name)
+              ELSE OCTET_LENGTH(last_name) END AS bytes,
+         CASE WHEN OCTET_LENGTH(artist) > 1024 OR OCTET_LENGTH(song) > 1024
+                OR OCTET_LENGTH(user_agent) > 1024 THEN 1024
+              WHEN OCTET_LENGTH(location) > 512 THEN 512 ELSE 256 END AS max_bytes
+  FROM load_events
+) AS checked
+WHERE field IS NOT NULL;
 
 INSERT INTO staging_events (artist, auth, first_name, gender, item_in_session, last_name, length,
                             level, location, method, page, registration, session_id, song, status,
@@ -280,7 +328,10 @@ SELECT artist, auth, first_name, gender, item_in_session, last_name, length, lev
        user_id, {{first_file_id}} + 1, 0
 FROM load_events
 WHERE ts >= 0 AND ts <= 253402300799999
-  AND (registration IS NULL OR registration = FLOOR(registration));
+  AND (registration IS NULL OR registration = FLOOR(registration))
+  AND COALESCE(OCTET_LENGTH(artist), 0) <= 1024 AND COALESCE(OCTET_LENGTH(song), 0) <= 1024
+  AND COALESCE(OCTET_LENGTH(user_agent), 0) <= 1024 AND COALESCE(OCTET_LENGTH(location), 0) <= 512
+  AND COALESCE(OCTET_LENGTH(first_name), 0) <= 256 AND COALESCE(OCTET_LENGTH(last_name), 0) <= 256;
 SELECT COUNT(*) FROM staging_events WHERE file_id = {{first_file_id}} + 1;
 SELECT path, reason FROM load_errors WHERE file_id = {{first_file_id}} + 1 AND line IS NULL ORDER BY reason LIMIT 5;
 -- one load_files row per file, file id {{first_file_id}} + 1 (INSERT ... VALUES)

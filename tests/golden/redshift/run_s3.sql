@@ -1,13 +1,18 @@
-BEGIN;
 -- The run's lock. Redshift has no advisory locks: LOCK takes an ACCESS EXCLUSIVE lock on a table
 -- until the transaction ends, "waiting if necessary for any conflicting locks to be released"
 -- (r_LOCK.html). The table is sparkify_lock, which holds no rows and which nothing else reads,
--- so runs (and create-tables) take turns without blocking queries of the star schema; it is
--- created when missing, since create-tables takes the lock before any table exists (two very
--- first runs of a new schema may then both try to create it: one waits, then fails). Redshift has
--- no lock_timeout: statement_timeout (r_statement_timeout.html) bounds the wait, then is set back.
-SET statement_timeout TO 10000;
+-- so runs (and create-tables) take turns without blocking queries of the star schema.
+--
+-- Order matters. A Redshift transaction takes its snapshot at its first SELECT, DML or CREATE
+-- TABLE, so the table is created before BEGIN (in its own, autocommitted statement) and LOCK is
+-- the transaction's first statement: a run that waited then sees everything the run before it
+-- committed (etl_runs, load_files), instead of a stale snapshot or a serializable isolation
+-- violation (ERROR 1023) at commit. Redshift has no lock_timeout: statement_timeout
+-- (r_statement_timeout.html), set before BEGIN, bounds the wait, and is set back after the lock
+-- (and again after a rollback, which undoes a SET made inside the transaction).
 CREATE TABLE IF NOT EXISTS sparkify_lock (run_id BIGINT);
+SET statement_timeout TO 10000;
+BEGIN;
 LOCK sparkify_lock;
 SET statement_timeout TO '0';
 SELECT MAX(run_id) FROM etl_runs;
@@ -75,15 +80,16 @@ MANIFEST
 MAXERROR 11
 COMPUPDATE OFF
 STATUPDATE OFF;
--- The records the last COPY of this session rejected: STL_LOAD_ERRORS rows of the query
--- PG_LAST_COPY_ID() names (r_STL_LOAD_ERRORS.html, PG_LAST_COPY_ID.html). The CHAR columns are
--- blank-padded, hence TRIM. raw_line is cut at 1024 bytes and has its multibyte characters
--- replaced by periods; line_number is the last line of the rejected JSON object.
--- (SYS_LOAD_ERROR_DETAIL, the newer view, has no raw line.)
-SELECT TRIM(filename) AS filename, line_number, TRIM(colname) AS colname,
-       TRIM(err_reason) AS err_reason, TRIM(raw_line) AS raw_line
-FROM stl_load_errors
-WHERE query = PG_LAST_COPY_ID()
+-- The records the last COPY of this session rejected, from SYS_LOAD_ERROR_DETAIL
+-- (SYS_LOAD_ERROR_DETAIL.html): the view Redshift Serverless has (it cannot read STL views) and
+-- that also covers queries run on concurrency-scaling clusters. The CHAR columns are
+-- blank-padded, hence TRIM. It has no raw line: the record is named by file and line, where
+-- line_number is the last line of the rejected JSON object. copy_errors_stl.sql is used instead
+-- on clusters without this view (redshift_engine.cpp probes for it when it connects).
+SELECT TRIM(file_name) AS filename, line_number, TRIM(column_name) AS colname,
+       TRIM(error_message) AS err_reason, CAST(NULL AS VARCHAR(1)) AS raw_line
+FROM sys_load_error_detail
+WHERE query_id = PG_LAST_COPY_ID()
 ORDER BY filename, line_number;
 -- One batch of files loaded by the cluster itself: listed in a manifest written for this run, or,
 -- without a staging location ([S3] STAGING), read from the source's folder or one object's key
@@ -116,25 +122,51 @@ MANIFEST
 MAXERROR 11
 COMPUPDATE OFF
 STATUPDATE OFF;
--- The records the last COPY of this session rejected: STL_LOAD_ERRORS rows of the query
--- PG_LAST_COPY_ID() names (r_STL_LOAD_ERRORS.html, PG_LAST_COPY_ID.html). The CHAR columns are
--- blank-padded, hence TRIM. raw_line is cut at 1024 bytes and has its multibyte characters
--- replaced by periods; line_number is the last line of the rejected JSON object.
--- (SYS_LOAD_ERROR_DETAIL, the newer view, has no raw line.)
-SELECT TRIM(filename) AS filename, line_number, TRIM(colname) AS colname,
-       TRIM(err_reason) AS err_reason, TRIM(raw_line) AS raw_line
-FROM stl_load_errors
-WHERE query = PG_LAST_COPY_ID()
+-- The records the last COPY of this session rejected, from SYS_LOAD_ERROR_DETAIL
+-- (SYS_LOAD_ERROR_DETAIL.html): the view Redshift Serverless has (it cannot read STL views) and
+-- that also covers queries run on concurrency-scaling clusters. The CHAR columns are
+-- blank-padded, hence TRIM. It has no raw line: the record is named by file and line, where
+-- line_number is the last line of the rejected JSON object. copy_errors_stl.sql is used instead
+-- on clusters without this view (redshift_engine.cpp probes for it when it connects).
+SELECT TRIM(file_name) AS filename, line_number, TRIM(column_name) AS colname,
+       TRIM(error_message) AS err_reason, CAST(NULL AS VARCHAR(1)) AS raw_line
+FROM sys_load_error_detail
+WHERE query_id = PG_LAST_COPY_ID()
 ORDER BY filename, line_number;
 SELECT COUNT(*) FROM load_songs;
 -- The rows a COPY batch loaded into load_songs become staging_songs rows of batch 1,
--- each with document 0: COPY does not say which file or document a row came from.
+-- each with document 0: COPY does not say which file or document a row came from. A text longer
+-- than its staging column (create_tables.sql says why the sizes) quarantines the record, which
+-- COPY into load_songs' wide columns neither rejects nor cuts (its file unknown: the manifest
+-- stands in).
+INSERT INTO load_errors (run_id, file_id, source, path, line, document, byte_offset, field, reason,
+                         raw_text)
+SELECT 1, 1, 'songs', 's3://sparkify-staging/runs/run-1-<time>/songs.manifest', NULL, NULL, NULL, field,
+       field || ': ' || CAST(bytes AS VARCHAR(24)) || ' bytes, longer than the '
+       || CAST(max_bytes AS VARCHAR(24)) || ' Redshift keeps',
+       'song_id ' || song_id
+FROM (
+  SELECT song_id,
+         CASE WHEN OCTET_LENGTH(title) > 1024 THEN 'title'
+              WHEN OCTET_LENGTH(artist_name) > 1024 THEN 'artist_name'
+              WHEN OCTET_LENGTH(artist_location) > 512 THEN 'artist_location' END AS field,
+         CASE WHEN OCTET_LENGTH(title) > 1024 THEN OCTET_LENGTH(title)
+              WHEN OCTET_LENGTH(artist_name) > 1024 THEN OCTET_LENGTH(artist_name)
+              ELSE OCTET_LENGTH(artist_location) END AS bytes,
+         CASE WHEN OCTET_LENGTH(title) > 1024 OR OCTET_LENGTH(artist_name) > 1024 THEN 1024
+              ELSE 512 END AS max_bytes
+  FROM load_songs
+) AS checked
+WHERE field IS NOT NULL;
+
 INSERT INTO staging_songs (num_songs, artist_id, artist_latitude, artist_longitude,
                            artist_location, artist_name, song_id, title, duration, year, file_id,
                            document)
 SELECT num_songs, artist_id, artist_latitude, artist_longitude, artist_location, artist_name,
        song_id, title, duration, year, 1, 0
-FROM load_songs;
+FROM load_songs
+WHERE COALESCE(OCTET_LENGTH(title), 0) <= 1024 AND COALESCE(OCTET_LENGTH(artist_name), 0) <= 1024
+  AND COALESCE(OCTET_LENGTH(artist_location), 0) <= 512;
 SELECT COUNT(*) FROM staging_songs WHERE file_id = 1;
 INSERT INTO "load_files" ("file_id", "source", "path", "size", "mtime_ns", "etag", "checksum", "records", "run_id", "loaded_at") VALUES
 (1, 'songs', 's3://sparkify-data/song_data/A/one.json', 182, 0, '1c793673e257e61eee61230ccadc9ae9', 'etag:1c793673e257e61eee61230ccadc9ae9', NULL, 1, '<time>'),
@@ -203,15 +235,16 @@ MANIFEST
 MAXERROR 11
 COMPUPDATE OFF
 STATUPDATE OFF;
--- The records the last COPY of this session rejected: STL_LOAD_ERRORS rows of the query
--- PG_LAST_COPY_ID() names (r_STL_LOAD_ERRORS.html, PG_LAST_COPY_ID.html). The CHAR columns are
--- blank-padded, hence TRIM. raw_line is cut at 1024 bytes and has its multibyte characters
--- replaced by periods; line_number is the last line of the rejected JSON object.
--- (SYS_LOAD_ERROR_DETAIL, the newer view, has no raw line.)
-SELECT TRIM(filename) AS filename, line_number, TRIM(colname) AS colname,
-       TRIM(err_reason) AS err_reason, TRIM(raw_line) AS raw_line
-FROM stl_load_errors
-WHERE query = PG_LAST_COPY_ID()
+-- The records the last COPY of this session rejected, from SYS_LOAD_ERROR_DETAIL
+-- (SYS_LOAD_ERROR_DETAIL.html): the view Redshift Serverless has (it cannot read STL views) and
+-- that also covers queries run on concurrency-scaling clusters. The CHAR columns are
+-- blank-padded, hence TRIM. It has no raw line: the record is named by file and line, where
+-- line_number is the last line of the rejected JSON object. copy_errors_stl.sql is used instead
+-- on clusters without this view (redshift_engine.cpp probes for it when it connects).
+SELECT TRIM(file_name) AS filename, line_number, TRIM(column_name) AS colname,
+       TRIM(error_message) AS err_reason, CAST(NULL AS VARCHAR(1)) AS raw_line
+FROM sys_load_error_detail
+WHERE query_id = PG_LAST_COPY_ID()
 ORDER BY filename, line_number;
 INSERT INTO "load_errors" ("run_id", "file_id", "source", "path", "line", "document", "byte_offset", "field", "reason", "raw_text") VALUES
 (1, 2, 'logs', 's3://sparkify-data/log_data/2018/11/2018-11-02-events.json', 3, NULL, NULL, 'ts', 'Invalid digit, Value ''y'', Pos 0, Type: Long', '{"ts":"yesterday","sessionId":1,"song":"a\\\\\\\\N"}');
@@ -220,19 +253,42 @@ SELECT COUNT(*) FROM load_events;
 -- 2. COPY does not say which file or line a row came from: every row carries the
 -- batch's file id and line 0 (README, "Amazon Redshift"). What COPY does not check is checked
 -- here, as the decoders check it on the other engines: a ts outside 1970-01-01 .. 9999-12-31, or a
--- registration with a fraction, quarantines the record (its file unknown: the manifest stands in).
+-- registration with a fraction, quarantines the record (its file unknown: the manifest stands in),
+-- and so does a text longer than its staging column (create_tables.sql says why the sizes), which
+-- COPY into load_events' wide columns neither rejects nor cuts.
 INSERT INTO load_errors (run_id, file_id, source, path, line, document, byte_offset, field, reason,
                          raw_text)
-SELECT 1, 2, 'logs', 's3://sparkify-staging/runs/run-1-<time>/logs.manifest', NULL, NULL, NULL,
-       CASE WHEN ts < 0 OR ts > 253402300799999 THEN 'ts' ELSE 'registration' END,
-       CASE WHEN ts < 0 OR ts > 253402300799999
+SELECT 1, 2, 'logs', 's3://sparkify-staging/runs/run-1-<time>/logs.manifest', NULL, NULL, NULL, field,
+       CASE WHEN field = 'ts'
             THEN 'ts: timestamp ' || CAST(ts AS VARCHAR(24))
                  || ' is outside 1970-01-01 .. 9999-12-31 (epoch milliseconds expected)'
-            ELSE 'registration: expected an integer, got a fraction' END,
+            WHEN field = 'registration' THEN 'registration: expected an integer, got a fraction'
+            ELSE field || ': ' || CAST(bytes AS VARCHAR(24)) || ' bytes, longer than the '
+                 || CAST(max_bytes AS VARCHAR(24)) || ' Redshift keeps' END,
        'sessionId ' || CAST(session_id AS VARCHAR(24)) || ', itemInSession '
        || CAST(item_in_session AS VARCHAR(24)) || ', ts ' || CAST(ts AS VARCHAR(24))
-FROM load_events
-WHERE ts < 0 OR ts > 253402300799999 OR registration <> FLOOR(registration);
+FROM (
+  SELECT ts, session_id, item_in_session,
+         CASE WHEN ts < 0 OR ts > 253402300799999 THEN 'ts'
+              WHEN registration <> FLOOR(registration) THEN 'registration'
+              WHEN OCTET_LENGTH(artist) > 1024 THEN 'artist'
+              WHEN OCTET_LENGTH(song) > 1024 THEN 'song'
+              WHEN OCTET_LENGTH(user_agent) > 1024 THEN 'userAgent'
+              WHEN OCTET_LENGTH(location) > 512 THEN 'location'
+              WHEN OCTET_LENGTH(first_name) > 256 THEN 'firstName'
+              WHEN OCTET_LENGTH(last_name) > 256 THEN 'lastName' END AS field,
+         CASE WHEN OCTET_LENGTH(artist) > 1024 THEN OCTET_LENGTH(artist)
+              WHEN OCTET_LENGTH(song) > 1024 THEN OCTET_LENGTH(song)
+              WHEN OCTET_LENGTH(user_agent) > 1024 THEN OCTET_LENGTH(user_agent)
+              WHEN OCTET_LENGTH(location) > 512 THEN OCTET_LENGTH(location)
+              WHEN OCTET_LENGTH(first_name) > 256 THEN OCTET_LENGTH(first_name)
+              ELSE OCTET_LENGTH(last_name) END AS bytes,
+         CASE WHEN OCTET_LENGTH(artist) > 1024 OR OCTET_LENGTH(song) > 1024
+                OR OCTET_LENGTH(user_agent) > 1024 THEN 1024
+              WHEN OCTET_LENGTH(location) > 512 THEN 512 ELSE 256 END AS max_bytes
+  FROM load_events
+) AS checked
+WHERE field IS NOT NULL;
 
 INSERT INTO staging_events (artist, auth, first_name, gender, item_in_session, last_name, length,
                             level, location, method, page, registration, session_id, song, status,
@@ -242,7 +298,10 @@ SELECT artist, auth, first_name, gender, item_in_session, last_name, length, lev
        user_id, 2, 0
 FROM load_events
 WHERE ts >= 0 AND ts <= 253402300799999
-  AND (registration IS NULL OR registration = FLOOR(registration));
+  AND (registration IS NULL OR registration = FLOOR(registration))
+  AND COALESCE(OCTET_LENGTH(artist), 0) <= 1024 AND COALESCE(OCTET_LENGTH(song), 0) <= 1024
+  AND COALESCE(OCTET_LENGTH(user_agent), 0) <= 1024 AND COALESCE(OCTET_LENGTH(location), 0) <= 512
+  AND COALESCE(OCTET_LENGTH(first_name), 0) <= 256 AND COALESCE(OCTET_LENGTH(last_name), 0) <= 256;
 SELECT COUNT(*) FROM staging_events WHERE file_id = 2;
 SELECT path, reason FROM load_errors WHERE file_id = 2 AND line IS NULL ORDER BY reason LIMIT 5;
 INSERT INTO "load_files" ("file_id", "source", "path", "size", "mtime_ns", "etag", "checksum", "records", "run_id", "loaded_at") VALUES
@@ -336,6 +395,49 @@ FROM (
                       UNION SELECT user_id FROM replaced_events)
 ) AS latest
 WHERE pick = 1;
+-- user_levels (Redshift): each user's level history (a type-2 slowly changing dimension), as
+-- sql/sqlite/transform_user_levels.sql (the reasons are there): the stretches of each user
+-- touched by this run or by a replaced file version are deleted and computed again from all of
+-- that user's staged events, an event delivered twice counting once. Without IS DISTINCT FROM,
+-- a level differs from the previous one by a CASE that treats NULL as a level of its own.
+-- Within one COPY batch (one file id, line 0) which copy of a repeated event counts is not
+-- defined, as for users (README).
+-- https://docs.aws.amazon.com/redshift/latest/dg/r_WF_LAG.html
+-- https://docs.aws.amazon.com/redshift/latest/dg/r_WF_LEAD.html
+DELETE FROM user_levels
+WHERE user_id IN (SELECT user_id FROM staging_events WHERE file_id >= 1
+                  UNION SELECT user_id FROM replaced_events);
+
+INSERT INTO user_levels (user_id, user_level, valid_from, valid_to, first_session_id,
+                         first_item_in_session)
+SELECT user_id, level, valid_from,
+       LEAD(valid_from) OVER (PARTITION BY user_id ORDER BY ts, session_id, item_in_session),
+       session_id, item_in_session
+FROM (
+  SELECT user_id, level, ts, session_id, item_in_session,
+         TIMESTAMP 'epoch' + (ts / 1000) * INTERVAL '1 second'
+                           + (ts % 1000) * INTERVAL '0.001 second' AS valid_from
+  FROM (
+    SELECT user_id, level, ts, session_id, item_in_session,
+           ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY ts, session_id, item_in_session)
+             AS position,
+           LAG(level) OVER (PARTITION BY user_id ORDER BY ts, session_id, item_in_session)
+             AS previous_level
+    FROM (
+      SELECT user_id, level, ts, session_id, item_in_session,
+             ROW_NUMBER() OVER (PARTITION BY user_id, ts, session_id, item_in_session
+                                ORDER BY file_id, line) AS copy
+      FROM staging_events
+      WHERE user_id IN (SELECT user_id FROM staging_events WHERE file_id >= 1
+                        UNION SELECT user_id FROM replaced_events)
+    ) AS events
+    WHERE copy = 1
+  ) AS ordered
+  WHERE position = 1
+     OR CASE WHEN level IS NULL THEN previous_level IS NOT NULL
+             WHEN previous_level IS NULL THEN TRUE
+             ELSE level <> previous_level END
+) AS stretch_starts;
 -- songplays (Redshift): one row per distinct NextSong event (session, item in session, user,
 -- timestamp), as sql/sqlite/transform_songplays.sql. Redshift lacks what the other dialects use
 -- here: ON CONFLICT (an event already in songplays is left out by an anti-join instead), IS NOT
@@ -440,16 +542,23 @@ SELECT songplay_id, COUNT(*) AS copies FROM songplays GROUP BY songplay_id HAVIN
 SELECT song_id, COUNT(*) AS copies FROM songs GROUP BY song_id HAVING COUNT(*) > 1;
 -- time.start_time is unique (Redshift does not enforce keys, so every engine checks).
 SELECT start_time, COUNT(*) AS copies FROM time GROUP BY start_time HAVING COUNT(*) > 1;
+-- user_levels' key (user, valid_from, the opening event's session and item) is unique (Redshift
+-- does not enforce keys, so every engine checks).
+SELECT user_id, valid_from, first_session_id, first_item_in_session, COUNT(*) AS copies
+FROM user_levels
+GROUP BY user_id, valid_from, first_session_id, first_item_in_session
+HAVING COUNT(*) > 1;
 -- users.user_id is unique (Redshift does not enforce keys, so every engine checks).
 SELECT user_id, COUNT(*) AS copies FROM users GROUP BY user_id HAVING COUNT(*) > 1;
 SELECT COUNT(*) FROM staging_events;
 SELECT COUNT(*) FROM staging_songs;
 SELECT COUNT(*) FROM songplays;
 SELECT COUNT(*) FROM users;
+SELECT COUNT(*) FROM user_levels;
 SELECT COUNT(*) FROM songs;
 SELECT COUNT(*) FROM artists;
 SELECT COUNT(*) FROM time;
 SELECT COUNT(*) FROM load_errors;
 SELECT COUNT(*) FROM songplays WHERE song_id IS NOT NULL;
-UPDATE etl_runs SET finished_at = '<time>', status = 'succeeded', report = '{"status": "succeeded", "error": null, "sparkify_version": "<version>", "run_id": 1, "engine": "redshift", "target": null, "started_at": "<time>", "finished_at": "<time>", "this_run": {"sources": {"songs": {"files": 3, "files_skipped": 0, "files_replaced": 0, "files_out_of_range": 0, "entries_skipped": 0, "bytes": 502, "read": 3, "loaded": 3, "filtered": 0, "quarantined": 0, "repaired": 0, "repaired_fields": {}}, "logs": {"files": 2, "files_skipped": 0, "files_replaced": 0, "files_out_of_range": 0, "entries_skipped": 0, "bytes": 3355, "read": 11, "loaded": 9, "filtered": 0, "quarantined": 2, "repaired": 0, "repaired_fields": {}, "songplays": 0}}, "songplays": {"added": 0}, "seconds": {...}, "first_errors": ["s3://sparkify-data/log_data/2018/11/2018-11-02-events.json:3: ts: Invalid digit, Value ''y'', Pos 0, Type: Long", "s3://manifest: ts: timestamp -5 is outside 1970-01-01 .. 9999-12-31 (epoch milliseconds expected)"], "warnings": []}, "warehouse": {"tables": {"artists": 0, "load_errors": 0, "songplays": 0, "songs": 0, "staging_events": 0, "staging_songs": 0, "time": 0, "users": 0}, "songplays": {"matched": 0}}}' WHERE run_id = 1;
+UPDATE etl_runs SET finished_at = '<time>', status = 'succeeded', report = '{"status": "succeeded", "error": null, "sparkify_version": "<version>", "run_id": 1, "engine": "redshift", "target": null, "started_at": "<time>", "finished_at": "<time>", "this_run": {"sources": {"songs": {"files": 3, "files_skipped": 0, "files_replaced": 0, "files_out_of_range": 0, "entries_skipped": 0, "bytes": 502, "read": 3, "loaded": 3, "filtered": 0, "quarantined": 0, "repaired": 0, "repaired_fields": {}}, "logs": {"files": 2, "files_skipped": 0, "files_replaced": 0, "files_out_of_range": 0, "entries_skipped": 0, "bytes": 3355, "read": 11, "loaded": 9, "filtered": 0, "quarantined": 2, "repaired": 0, "repaired_fields": {}, "songplays": 0}}, "songplays": {"added": 0}, "seconds": {...}, "first_errors": ["s3://sparkify-data/log_data/2018/11/2018-11-02-events.json:3: ts: Invalid digit, Value ''y'', Pos 0, Type: Long", "s3://manifest: ts: timestamp -5 is outside 1970-01-01 .. 9999-12-31 (epoch milliseconds expected)"], "warnings": []}, "warehouse": {"tables": {"artists": 0, "load_errors": 0, "songplays": 0, "songs": 0, "staging_events": 0, "staging_songs": 0, "time": 0, "user_levels": 0, "users": 0}, "songplays": {"matched": 0}}}' WHERE run_id = 1;
 COMMIT;
