@@ -8,33 +8,45 @@ SAMPLE ?= sample
 
 FUZZ_SECONDS ?= 20
 
-.PHONY: run test test-sanitize fuzz build bootstrap bench clean sample format
+.PHONY: run test test-sanitize fuzz build build-sparkify bootstrap bench package clean format
 
+# Only what the build needs is installed and only the sparkify target is built for `make run`
+# (scripts/bootstrap run); `make test` adds the test toolchain and builds everything.
 bootstrap:
-	@scripts/bootstrap
+	@scripts/bootstrap test
+
+build-sparkify:
+	@scripts/bootstrap run
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@ninja -C $(BUILD) -j $(JOBS) sparkify
 
 build: bootstrap
-	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DSPARKIFY_TESTS=ON -DSPARKIFY_BENCHMARKS=ON >/dev/null
 	@ninja -C $(BUILD) -j $(JOBS)
 
 # A generated sample dataset, made once, when no data is given.
-$(SAMPLE)/expected.json: | build
-	$(BUILD)/sparkify generate --out $(SAMPLE) --songs 2000 --users 200 --days 30 --events-per-day 3000
-
-run: build
+run: build-sparkify
 ifeq ($(strip $(SONG_DATA)$(LOG_DATA)),)
-	@$(MAKE) --no-print-directory $(SAMPLE)/expected.json
+	@test -f $(SAMPLE)/expected.json || $(BUILD)/sparkify generate --out $(SAMPLE) --songs 2000 --users 200 --days 30 --events-per-day 3000
 	$(BUILD)/sparkify run --database $(DATABASE) --song-data $(SAMPLE)/song_data --log-data $(SAMPLE)/log_data
 else
 	$(BUILD)/sparkify run --database $(DATABASE) --song-data $(SONG_DATA) --log-data $(LOG_DATA)
 endif
+
+# The Debian package, $(BUILD)/sparkify_VERSION-1_ARCH.deb: the binary, its man page and bash
+# completion; Depends from dpkg-shlibdeps. tests/package_check.sh checks it.
+package:
+	@scripts/bootstrap package
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@ninja -C $(BUILD) -j $(JOBS) sparkify sparkify_man sparkify_completion
+	@cd $(BUILD) && cpack -G DEB >/dev/null && ls "$$PWD"/sparkify_*.deb
 
 test: build
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 # The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 test-sanitize: bootstrap
-	@cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPARKIFY_SANITIZE=ON -DSPARKIFY_BENCHMARKS=OFF >/dev/null
+	@cmake -S . -B $(BUILD)-asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSPARKIFY_SANITIZE=ON -DSPARKIFY_TESTS=ON -DSPARKIFY_BENCHMARKS=OFF >/dev/null
 	@ninja -C $(BUILD)-asan -j $(JOBS)
 	@cd $(BUILD)-asan && ctest --output-on-failure -j $(JOBS)
 

@@ -10,9 +10,9 @@
 //                are maintained row by row, as in `sparkify run`.
 // --schema bare: the same tables without their indexes; the indexes are then built after the
 //                load (CREATE INDEX, timed apart), to show what index maintenance costs.
-// --schema star: what `sparkify run --direct` writes: the staged songs, then the play rows
+// --schema star: what `sparkify run --direct` writes: the staged songs, then the event rows
 //                (WriteDirectEvent, matched against the catalog) into songplays and time through
-//                the engine's own writers (OpenDirectPlayWriter).
+//                the engine's own writers (OpenDirectEventWriter).
 // The database file is replaced. Prints one JSON object.
 #include <fmt/format.h>
 #include <unistd.h>
@@ -118,7 +118,7 @@ void PrintResult(const std::string& schema, const TableLoad& songs, const TableL
       indexes_built_after, songs.seconds + events.seconds + commit_seconds + index_seconds);
 }
 
-// --schema star: the staged songs, then the play rows `sparkify run --direct` writes.
+// --schema star: the staged songs, then the event rows `sparkify run --direct` writes.
 int RunStar(const Options& options, const InputFolder& songs, const InputFolder& logs) {
   auto engine = NewWarehouse(options.database);
   if (!engine.ok()) return Fail(engine.status());
@@ -141,10 +141,10 @@ int RunStar(const Options& options, const InputFolder& songs, const InputFolder&
     state.catalog.Add(*row[0], *row[1], std::stod(*row[2]), *row[3], row[4]);
   }
   decoder.WriteDirectRows(&state);
-  auto play_writer = OpenDirectPlayWriter(e);
+  auto play_writer = OpenDirectEventWriter(e);
   if (!play_writer.ok()) return Fail(play_writer.status());
   auto play_load =
-      LoadInto(**play_writer, DirectPlayColumns().size(), logs, decoder, 1, options.chunk_rows);
+      LoadInto(**play_writer, DirectEventColumns().size(), logs, decoder, 1, options.chunk_rows);
   if (!play_load.ok()) return Fail(play_load.status());
 
   const double started = NowSeconds();

@@ -75,5 +75,60 @@ TEST(Cli, EtlJsonGivesOneObjectAlsoForAUsageError) {
   EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
+// The course's dwh.cfg, unchanged: [CLUSTER], [IAM_ROLE], [S3], no [WAREHOUSE].
+const char* kCourseDwhCfg = R"([CLUSTER]
+HOST=dwhcluster.abc123.us-west-2.redshift.amazonaws.com
+DB_NAME=dwh
+DB_USER=dwhuser
+DB_PASSWORD=Passw0rd
+DB_PORT=5439
+
+[IAM_ROLE]
+ARN='arn:aws:iam::123456789012:role/dwhRole'
+
+[S3]
+LOG_DATA='s3://udacity-dend/log_data'
+LOG_JSONPATH='s3://udacity-dend/log_json_path.json'
+SONG_DATA='s3://udacity-dend/song_data'
+)";
+
+TEST(Cli, TheCoursesDwhCfgMeansRedshiftAndTheFirstLineSaysSo) {
+  testing::TempDir dir;
+  testing::WriteFile(dir / "dwh.cfg", kCourseDwhCfg);
+  auto result =
+      testing::RunSparkify("create-tables --dry-run", "cd " + dir.path().string() + " &&");
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_EQ(result.warehouse,
+            "sparkify: engine redshift (from dwh.cfg: [CLUSTER]), "
+            "host=dwhcluster.abc123.us-west-2.redshift.amazonaws.com port=5439 dbname=dwh "
+            "user=dwhuser");
+  EXPECT_NE(result.out.find("DISTSTYLE"), std::string::npos) << result.out;  // Redshift's DDL
+  EXPECT_EQ((result.out + result.err + result.warehouse).find("Passw0rd"), std::string::npos);
+  EXPECT_EQ(std::filesystem::directory_iterator(dir.path())->path().filename(), "dwh.cfg");
+
+  // A flag wins over the file, and the line says so.
+  auto local = testing::RunSparkify("create-tables --dry-run --engine sqlite --database w.db",
+                                    "cd " + dir.path().string() + " &&");
+  EXPECT_EQ(local.exit_code, 0) << local.err;
+  EXPECT_EQ(local.warehouse, "sparkify: engine sqlite (from --engine), file w.db");
+
+  // Without a HOST the course's file is an error naming the key, not the local socket.
+  testing::WriteFile(dir / "dwh.cfg", "[CLUSTER]\nDB_NAME=dwh\nDB_PASSWORD=Passw0rd\n");
+  auto no_host = testing::RunSparkify("create-tables", "cd " + dir.path().string() + " &&");
+  EXPECT_EQ(no_host.exit_code, 2) << no_host.err;
+  EXPECT_EQ(no_host.err,
+            "sparkify: error: dwh.cfg: [CLUSTER] HOST: missing; Redshift (chosen by dwh.cfg: "
+            "[CLUSTER]) needs the cluster's endpoint there (`sparkify cluster create` writes it) "
+            "or a connection string in --database\n");
+  // The same from the flag, with no file at all; PostgreSQL may use libpq's defaults instead.
+  std::filesystem::remove(dir / "dwh.cfg");
+  auto flag = testing::RunSparkify("check --engine redshift", "cd " + dir.path().string() + " &&");
+  EXPECT_EQ(flag.exit_code, 2) << flag.err;
+  EXPECT_EQ(
+      flag.err.rfind("sparkify: error: [CLUSTER] HOST: missing; Redshift (chosen by --engine)", 0),
+      0u)
+      << flag.err;
+}
+
 }  // namespace
 }  // namespace sparkify

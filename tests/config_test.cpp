@@ -49,8 +49,41 @@ TEST(Config, ReadsTheOriginalDwhCfg) {
   EXPECT_EQ(c->iam_role_arn, "arn:aws:iam::123456789012:role/dwhRole");
   EXPECT_EQ(c->log_data, "s3://udacity-dend/log_data");
   EXPECT_EQ(c->song_data, "s3://udacity-dend/song_data");
-  EXPECT_EQ(c->engine, "sqlite");  // default: no [WAREHOUSE] section
+  // No [WAREHOUSE] ENGINE: the course's [CLUSTER] is a Redshift cluster.
+  EXPECT_EQ(c->engine, "redshift");
+  EXPECT_EQ(c->engine_origin, (dir / "dwh.cfg").string() + ": [CLUSTER]");
   EXPECT_TRUE(c->warnings.empty());
+}
+
+TEST(Config, TheEngineComesFromFlagVariableFileOrClusterSectionAndIsAttributed) {
+  TempDir dir;
+  WriteFile(dir / "dwh.cfg", kOriginalDwhCfg);
+  WriteFile(dir / "local.cfg", "[S3]\nSONG_DATA=songs\n");
+  ConfigOverrides o;
+  o.config_file = (dir / "local.cfg").string();
+  auto local = LoadConfig(o, FakeEnv({}));
+  ASSERT_TRUE(local.ok()) << local.status().message();
+  EXPECT_EQ(local->engine, "sqlite");  // no [CLUSTER]: the embedded default
+  EXPECT_EQ(local->engine_origin, "the default");
+
+  o.config_file = (dir / "dwh.cfg").string();
+  auto from_env = LoadConfig(o, FakeEnv({{"SPARKIFY_ENGINE", "postgres"}}));
+  ASSERT_TRUE(from_env.ok()) << from_env.status().message();
+  EXPECT_EQ(from_env->engine, "postgres");
+  EXPECT_EQ(from_env->engine_origin, "SPARKIFY_ENGINE");
+
+  o.engine = "sqlite";
+  auto from_flag = LoadConfig(o, FakeEnv({{"SPARKIFY_ENGINE", "postgres"}}));
+  ASSERT_TRUE(from_flag.ok());
+  EXPECT_EQ(from_flag->engine, "sqlite");
+  EXPECT_EQ(from_flag->engine_origin, "--engine");
+
+  // A bad variable is reported as the variable, not as the file.
+  o.engine.reset();
+  auto bad = LoadConfig(o, FakeEnv({{"SPARKIFY_ENGINE", "mysql"}}));
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.status().message().rfind("SPARKIFY_ENGINE: invalid value 'mysql'", 0), 0u)
+      << bad.status().message();
 }
 
 TEST(Config, FlagsBeatEnvironmentBeatFileBeatDefaults) {
@@ -172,6 +205,17 @@ TEST(Config, MissingExplicitFileIsAnError) {
   auto c = LoadConfig(o, FakeEnv({}));
   ASSERT_FALSE(c.ok());
   EXPECT_NE(c.status().message().find("/nonexistent/dwh.cfg"), std::string::npos);
+}
+
+TEST(Config, TheCoursesDwhSectionIsNotAnUnknownSection) {
+  // [DWH] is the provisioning script's, read by `sparkify cluster`; other commands pass it by.
+  TempDir dir;
+  WriteFile(dir / "dwh.cfg", "[DWH]\nDWH_CLUSTER_TYPE=multi-node\nDWH_NUM_NODES=4\n");
+  ConfigOverrides o;
+  o.config_file = (dir / "dwh.cfg").string();
+  auto c = LoadConfig(o, FakeEnv({}));
+  ASSERT_TRUE(c.ok()) << c.status().message();
+  EXPECT_TRUE(c->warnings.empty()) << c->warnings.front();
 }
 
 }  // namespace

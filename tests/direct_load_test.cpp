@@ -116,6 +116,7 @@ TEST(StarRows, AUsersLatestEventIsTheFirstSeenAmongEquals) {
   users.Offer(7, 100, 2, 0, "Session", std::nullopt, "F", "free");  // a later session
   EXPECT_EQ(users.users().at(7).first_name, "Session");
   EXPECT_EQ(users.users().size(), 1u);
+  EXPECT_EQ(users.users().at(7).earliest_ts, 99);  // from the earlier event, though not kept
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -127,8 +128,10 @@ std::vector<std::string> Warehouse(const fs::path& db) {
   std::vector<std::string> out;
   for (const char* sql :
        {"SELECT 'songplays', * FROM songplays ORDER BY songplay_id",
-        "SELECT 'users', * FROM users ORDER BY user_id", "SELECT 'songs', * FROM songs ORDER BY 2",
-        "SELECT 'artists', * FROM artists ORDER BY 2", "SELECT 'time', * FROM time ORDER BY 2",
+        "SELECT 'users', * FROM users ORDER BY user_id",
+        "SELECT 'user_levels', * FROM user_levels ORDER BY user_id, valid_from",
+        "SELECT 'songs', * FROM songs ORDER BY 2", "SELECT 'artists', * FROM artists ORDER BY 2",
+        "SELECT 'time', * FROM time ORDER BY 2",
         "SELECT 'load_files', file_id, source, path, size, checksum, records, run_id "
         "FROM load_files ORDER BY file_id",
         "SELECT 'load_errors', * FROM load_errors ORDER BY file_id, line, document"}) {

@@ -376,7 +376,7 @@ TEST(PostgresRun, SchemaOptionKeepsTablesInTheSchema) {
   const CommandResult run = RunSparkify("run " + base + Sources() + " -q");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   PgClient pg(uri);
-  EXPECT_EQ(pg.Scalar("SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'analytics'"), "10");
+  EXPECT_EQ(pg.Scalar("SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'analytics'"), "11");
   EXPECT_EQ(pg.Scalar("SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'"), "0");
   EXPECT_EQ(pg.Scalar("SELECT COUNT(*) FROM analytics.songplays"), "6820");
   EXPECT_EQ(RunSparkify("check " + base).exit_code, 0);

@@ -100,7 +100,7 @@ std::string Stable(std::string text, const std::string& dir = "") {
 // stage_events.sql checks reject one more; every other count is `count`.
 struct Script {
   int error_queries = 0;
-  int reject_at = 0;          // which STL_LOAD_ERRORS query (1-based) answers a rejection
+  int reject_at = 0;          // which SYS_LOAD_ERROR_DETAIL query (1-based) answers a rejection
   std::string rejected_file;  // the file it names
   std::optional<std::string> max_run_id, max_file_id;  // of an earlier run
   std::vector<std::vector<std::optional<std::string>>> ledger_songs, ledger_logs;
@@ -109,7 +109,7 @@ struct Script {
     return [this](std::string_view sql) -> std::optional<QueryResult> {
       const std::string text(sql);
       auto count = [](const char* n) { return Rows({"count"}, {{std::string(n)}}); };
-      if (text.find("FROM stl_load_errors") != std::string::npos) {
+      if (text.find("FROM sys_load_error_detail") != std::string::npos) {
         if (++error_queries != reject_at) return std::nullopt;
         return Rows({"filename", "line_number", "colname", "err_reason", "raw_line"},
                     {{rejected_file, "3", "ts", "Invalid digit, Value 'y', Pos 0, Type: Long",
@@ -157,10 +157,7 @@ struct Cluster {
     engine.answer = script.Answer();
     (void)moto;
   }
-  static std::string Begin() {
-    auto lock = RedshiftEngine::LockStatement(10000, "0");
-    return "BEGIN;\n" + lock.value();
-  }
+  static std::string Begin() { return RedshiftEngine::BeginStatements(10000, "0").value(); }
   Script script;
   RecordingEngine engine;
   RedshiftStaging staging;
@@ -248,6 +245,50 @@ TEST(RedshiftMoto, FirstRunFromS3TranscriptAndManifests) {
             "{\"entries\": [\n"
             "  {\"url\": \"s3://sparkify-data/song_data/B/three.json.gz\", \"mandatory\": true}\n"
             "]}\n");
+}
+
+// A COPY that fails (here: more rejections than MAXERROR allows) aborts the transaction: the run
+// rolls back, then reads the failed COPY's rows, and its message names file, line and column.
+TEST(RedshiftMoto, AFailedCopyIsExplainedByTheRecordsItRejected) {
+  std::unique_ptr<MotoServer> moto;
+  SPARKIFY_START_MOTO(moto);
+  auto s3 = Client(*moto);
+  ASSERT_TRUE(s3->CreateBucket(kData).ok());
+  ASSERT_TRUE(s3->CreateBucket(kStaging).ok());
+  ASSERT_TRUE(s3->PutObject(kData, "song_data/A/one.json", kSong1).ok());
+  ASSERT_TRUE(s3->PutObject(kData, "log_data/2018/11/2018-11-02-events.json", Events(2, 6)).ok());
+  ASSERT_TRUE(s3->PutObject(kData, "log_json_path.json", LogJsonPathsDocument()).ok());
+  Cluster cluster(*moto, std::string("s3://") + kData + "/log_json_path.json");
+  cluster.script.reject_at = 2;  // the songs' COPY, then the failed one, read after the rollback
+  cluster.script.rejected_file =
+      std::string("s3://") + kData + "/log_data/2018/11/2018-11-02-events.json";
+  cluster.engine.fail = [](std::string_view sql) {
+    if (sql.find("COPY load_events") == std::string_view::npos) return Status::Ok();
+    return Status::EngineError(
+        "Redshift statement failed: Load into table 'load_events' failed.  Check "
+        "'sys_load_error_detail' system table for details. [SQLSTATE XX000]");
+  };
+  EtlOptions options;
+  options.song_data = std::string("s3://") + kData + "/song_data";
+  options.log_data = std::string("s3://") + kData + "/log_data";
+  options.s3 = MotoOptions(*moto);
+  auto report = RunEtl(cluster.engine, options);
+  ASSERT_FALSE(report.ok());
+  const std::string& message = report.status().message();
+  EXPECT_NE(message.find("COPY load_events from s3://sparkify-staging/runs/"), std::string::npos)
+      << message;
+  EXPECT_NE(message.find("Load into table 'load_events' failed"), std::string::npos) << message;
+  EXPECT_NE(message.find("(1 rejected record(s); "
+                         "s3://sparkify-data/log_data/2018/11/2018-11-02-events.json:3: ts: "
+                         "Invalid digit, Value 'y', Pos 0, Type: Long)"),
+            std::string::npos)
+      << message;
+  // Read after the rollback: an aborted transaction answers nothing else.
+  const std::string& sql = cluster.engine.transcript;
+  const size_t copy = sql.find("COPY load_events");
+  const size_t rollback = sql.find("ROLLBACK;", copy);
+  ASSERT_NE(rollback, std::string::npos) << sql;
+  EXPECT_NE(sql.find("FROM sys_load_error_detail", rollback), std::string::npos) << sql;
 }
 
 // The course's dwh.cfg has no [S3] STAGING: COPY reads the sources themselves, as its etl.py does.

@@ -7,6 +7,8 @@
 
 #include <filesystem>
 #include <regex>
+#include <set>
+#include <sstream>
 
 #include "base/sql_text.h"
 #include "engine/redshift_engine.h"
@@ -33,9 +35,92 @@ Config RedshiftConfig() {
 }
 
 RecordingEngine Recorder() {
-  auto lock = RedshiftEngine::LockStatement(10000, "0");
-  EXPECT_TRUE(lock.ok()) << lock.status().message();
-  return RecordingEngine(RedshiftEngine::Traits(), "BEGIN;\n" + lock.value());
+  auto begin = RedshiftEngine::BeginStatements(10000, "0");
+  EXPECT_TRUE(begin.ok()) << begin.status().message();
+  return RecordingEngine(RedshiftEngine::Traits(), begin.value());
+}
+
+// Every name sparkify gives a table, column or result column in the Redshift SQL, in the
+// statement files and in the golden transcripts: the table names and column definitions of
+// CREATE TABLE, the column lists of INSERT and COPY, and `AS name` aliases.
+std::vector<std::pair<std::string, std::string>> RedshiftIdentifiers() {
+  std::vector<fs::path> files;
+  for (const fs::path dir : {fs::path(SPARKIFY_SOURCE_DIR) / "sql" / "redshift",
+                             fs::path(SPARKIFY_SOURCE_DIR) / "tests" / "golden" / "redshift"}) {
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      if (entry.path().extension() == ".sql") files.push_back(entry.path());
+    }
+  }
+  std::vector<std::pair<std::string, std::string>> out;  // (file, identifier)
+  static const std::regex kComment("--[^\n]*"), kLiteral("'(?:[^']|'')*'");
+  static const std::regex kCreate(
+      R"(CREATE\s+(?:TEMP(?:ORARY)?\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([A-Za-z_][\w.]*)\s*\()",
+      std::regex::icase);
+  static const std::regex kColumnList(R"((?:INSERT\s+INTO|COPY)\s+[A-Za-z_][\w.]*\s*\(([^)]*)\))",
+                                      std::regex::icase);
+  static const std::regex kAlias(R"(\bAS\s+([A-Za-z_]\w*)\s*(?=,|\n|FROM\b))", std::regex::icase);
+  static const std::regex kWord(R"([A-Za-z_]\w*)");
+  for (const fs::path& file : files) {
+    std::string sql = ReadFile(file);
+    sql = std::regex_replace(std::regex_replace(sql, kComment, ""), kLiteral, "''");
+    const std::string name = file.filename().string();
+    for (std::sregex_iterator it(sql.begin(), sql.end(), kCreate), end; it != end; ++it) {
+      out.emplace_back(name, (*it)[1]);
+      // The column definitions: the first word of each element at depth 0.
+      size_t pos = it->position() + it->length();
+      int depth = 1;
+      std::string element;
+      for (; pos < sql.size() && depth > 0; ++pos) {
+        const char c = sql[pos];
+        depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+        if ((c == ',' && depth == 1) || depth == 0) {
+          std::smatch word;
+          if (std::regex_search(element, word, kWord)) {
+            static const std::set<std::string> kConstraints = {"PRIMARY", "UNIQUE", "CONSTRAINT",
+                                                               "FOREIGN", "LIKE"};
+            std::string upper = word.str();
+            for (char& ch : upper) ch = static_cast<char>(std::toupper(ch));
+            if (!kConstraints.count(upper)) out.emplace_back(name, word.str());
+          }
+          element.clear();
+        } else {
+          element += c;
+        }
+      }
+    }
+    for (const std::regex* pattern : {&kColumnList, &kAlias}) {
+      for (std::sregex_iterator it(sql.begin(), sql.end(), *pattern), end; it != end; ++it) {
+        const std::string list = (*it)[1];
+        for (std::sregex_iterator w(list.begin(), list.end(), kWord), wend; w != wend; ++w) {
+          out.emplace_back(name, w->str());
+        }
+      }
+    }
+  }
+  return out;
+}
+
+TEST(RedshiftGolden, NoIdentifierIsARedshiftReservedWord) {
+  std::set<std::string> reserved;
+  std::istringstream words(ReadFile(FixturesDir() / "redshift" / "reserved_words.txt"));
+  for (std::string line; std::getline(words, line);) {
+    if (!line.empty() && line[0] != '#') reserved.insert(line);
+  }
+  ASSERT_GT(reserved.size(), 150u);
+  ASSERT_TRUE(reserved.count("RAW"));  // what the first schema got wrong
+  const auto identifiers = RedshiftIdentifiers();
+  std::set<std::string> seen;
+  for (const auto& [file, identifier] : identifiers) {
+    std::string upper = identifier;
+    for (char& ch : upper) ch = static_cast<char>(std::toupper(ch));
+    seen.insert(upper);
+    EXPECT_FALSE(reserved.count(upper)) << file << ": " << identifier << " is reserved in Redshift";
+  }
+  // The scan finds what it must: tables, columns, column lists.
+  for (const char* expected :
+       {"SONGPLAYS", "RAW_TEXT", "SESSION_ID", "LOAD_EVENTS", "USER_AGENT"}) {
+    EXPECT_TRUE(seen.count(expected)) << expected;
+  }
 }
 
 TEST(RedshiftGolden, CreateTables) {
@@ -46,15 +131,14 @@ TEST(RedshiftGolden, CreateTables) {
 }
 
 TEST(RedshiftGolden, SessionAndLock) {
-  auto lock = RedshiftEngine::LockStatement(10000, "0");
-  ASSERT_TRUE(lock.ok());
-  ExpectGolden(
-      "session.sql",
-      "-- once connected (the schema is looked up in pg_namespace, created when "
-      "missing):\nSET search_path TO \"public\"; " +
-          RedshiftEngine::SessionSettings() +
-          ";\nSHOW statement_timeout;\n-- Begin(): the run's transaction and lock\nBEGIN;\n" +
-          *lock);
+  auto begin = RedshiftEngine::BeginStatements(10000, "0");
+  ASSERT_TRUE(begin.ok());
+  ExpectGolden("session.sql",
+               "-- once connected (the schema is looked up in pg_namespace, created when "
+               "missing):\nSET search_path TO \"public\"; " +
+                   RedshiftEngine::SessionSettings() +
+                   ";\nSHOW statement_timeout;\n-- Begin(): the run's transaction and lock\n" +
+                   *begin);
 }
 
 TEST(RedshiftGolden, Checks) {

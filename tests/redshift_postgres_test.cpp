@@ -21,6 +21,7 @@
 
 #include "decode/decoders.h"
 #include "decode/raw_text.h"
+#include "engine/postgres_connection.h"
 #include "engine/postgres_engine.h"
 #include "engine/redshift_engine.h"
 #include "engine/server_staging.h"
@@ -175,6 +176,17 @@ TEST(RedshiftEngineOnPostgres, InsertWriterRoundTripsTextDoublesAndNull) {
   }
 }
 
+TEST(RedshiftErrors, ASerializableIsolationViolationIsBusyNotAFailure) {
+  // Redshift's ERROR 1023 as documented (c_serial_isolation.html); its SQLSTATE is not.
+  EXPECT_TRUE(postgres::IsSerializationFailure(
+      "XX000",
+      "1023 DETAIL: Serializable isolation violation on table - 104547, transactions "
+      "forming the cycle are: 1087, 1088"));
+  EXPECT_TRUE(postgres::IsSerializationFailure("40001", "could not serialize access"));
+  EXPECT_FALSE(
+      postgres::IsSerializationFailure("42P01", "relation \"stl_load_errors\" does not exist"));
+}
+
 TEST(RedshiftSqlOnPostgres, CopyErrorsReadsTheLastCopysRowsOfStlLoadErrors) {
   auto engine = OpenRedshift(AsRedshiftReadsLiterals(Postgres().CreateDatabase("rs_stl")));
   ASSERT_TRUE(engine);
@@ -196,7 +208,7 @@ TEST(RedshiftSqlOnPostgres, CopyErrorsReadsTheLastCopysRowsOfStlLoadErrors) {
                             "(7, 's3://b/log_data/a.json', 4, 'user_id', '{\"userId\": \"y\"}', "
                             "1207, 'Invalid digit')")
                   .ok());
-  auto sql = LoadSql(RedshiftEngine::Traits().sql_dialects, "copy_errors");
+  auto sql = LoadSql(RedshiftEngine::Traits().sql_dialects, "copy_errors_stl");
   ASSERT_TRUE(sql.ok());
   auto rows = engine->Query(*sql);
   ASSERT_TRUE(rows.ok()) << rows.status().message();
@@ -206,6 +218,38 @@ TEST(RedshiftSqlOnPostgres, CopyErrorsReadsTheLastCopysRowsOfStlLoadErrors) {
                                 "{\"userId\": \"y\"}"}));
   EXPECT_EQ(rows->rows[1], (Row{"s3://b/log_data/b.json", "9", "ts",
                                 "Invalid digit, Value 'x', Pos 0, Type: Long", "{\"ts\": \"x\"}"}));
+}
+
+TEST(RedshiftSqlOnPostgres, CopyErrorsReadsTheLastCopysRowsOfSysLoadErrorDetail) {
+  auto engine = OpenRedshift(AsRedshiftReadsLiterals(Postgres().CreateDatabase("rs_sys")));
+  ASSERT_TRUE(engine);
+  // SYS_LOAD_ERROR_DETAIL's documented columns (SYS_LOAD_ERROR_DETAIL.html), blank-padded CHARs.
+  ASSERT_TRUE(engine
+                  ->Execute("CREATE TABLE sys_load_error_detail (user_id INTEGER, "
+                            "query_id BIGINT, transaction_id BIGINT, session_id INTEGER, "
+                            "database_name CHAR(64), table_id INTEGER, start_time TIMESTAMP, "
+                            "file_name CHAR(256), line_number BIGINT, column_name CHAR(127), "
+                            "column_type CHAR(10), column_length CHAR(10), position INTEGER, "
+                            "error_code INTEGER, error_message CHAR(512));"
+                            "CREATE FUNCTION pg_last_copy_id() RETURNS INTEGER LANGUAGE SQL AS "
+                            "'SELECT 7';"
+                            "INSERT INTO sys_load_error_detail (query_id, file_name, line_number, "
+                            "column_name, error_code, error_message) VALUES "
+                            "(7, 's3://b/log_data/b.json', 9, 'ts', 1207, "
+                            "'Invalid digit, Value ''x'', Pos 0, Type: Long'),"
+                            "(6, 's3://b/log_data/old.json', 1, 'ts', 1207, 'old'),"
+                            "(7, 's3://b/log_data/a.json', 4, 'user_id', 1207, 'Invalid digit')")
+                  .ok());
+  auto sql = LoadSql(RedshiftEngine::Traits().sql_dialects, "copy_errors");
+  ASSERT_TRUE(sql.ok());
+  auto rows = engine->Query(*sql);
+  ASSERT_TRUE(rows.ok()) << rows.status().message();
+  using Row = std::vector<std::optional<std::string>>;
+  ASSERT_EQ(rows->rows.size(), 2u);
+  EXPECT_EQ(rows->rows[0],
+            (Row{"s3://b/log_data/a.json", "4", "user_id", "Invalid digit", std::nullopt}));
+  EXPECT_EQ(rows->rows[1], (Row{"s3://b/log_data/b.json", "9", "ts",
+                                "Invalid digit, Value 'x', Pos 0, Type: Long", std::nullopt}));
 }
 
 // --- The Redshift SQL and the server stager, on PostgreSQL
@@ -353,9 +397,9 @@ class EmulatedRedshift final : public PostgresEngine {
 
  protected:
   Status LockWarehouse() override {
-    auto sql = RedshiftEngine::LockStatement(lock_wait_ms(), "0");
-    if (!sql.ok()) return sql.status();
-    return TakeLock(*sql, "the lock wait");
+    // The Redshift lock inside PostgreSQL's transaction: the table, then its LOCK.
+    return TakeLock("CREATE TABLE IF NOT EXISTS sparkify_lock (run_id BIGINT); LOCK sparkify_lock",
+                    "the lock wait");
   }
 
  private:
@@ -417,6 +461,7 @@ void ExpectSameWarehouse(const std::string& expected, const std::string& actual)
       "SELECT start_time, user_id, song_id, artist_id, session_id, item_in_session, user_level, "
       "user_location, user_agent FROM songplays",
       "SELECT * FROM users",
+      "SELECT * FROM user_levels",
       "SELECT * FROM songs",
       "SELECT * FROM artists",
       "SELECT * FROM time",

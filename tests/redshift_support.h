@@ -38,7 +38,7 @@ class RecordingEngine final : public Engine {
   const EngineTraits& traits() const override { return traits_; }
   Status Execute(std::string_view sql) override {
     Record(sql);
-    return Status::Ok();
+    return fail ? fail(sql) : Status::Ok();
   }
   Result<QueryResult> Query(std::string_view sql) override {
     Record(sql);
@@ -67,6 +67,7 @@ class RecordingEngine final : public Engine {
   ServerStaging* server_staging() override { return staging; }
 
   Answer answer;
+  std::function<Status(std::string_view sql)> fail;  // when set, what Execute(sql) returns
   ServerStaging* staging = nullptr;
   std::string transcript;
 

@@ -10,15 +10,22 @@ TEST(SqlCatalog, DialectFilesOverrideCommonOnes) {
   auto sqlite_check = FindSql({"sqlite", "common"}, "check_time_consistent");
   ASSERT_TRUE(sqlite_check.has_value());
   EXPECT_NE(sqlite_check->find("strftime"), std::string_view::npos);
-  auto common = FindSql({"sqlite", "common"}, "drop_tables");
-  ASSERT_TRUE(common.has_value());
-  EXPECT_NE(common->find("DROP TABLE IF EXISTS songplays"), std::string_view::npos);
+  // SQLite's drop_tables includes the common list and adds --direct's own table.
+  auto sqlite_drop = LoadSql({"sqlite", "common"}, "drop_tables");
+  ASSERT_TRUE(sqlite_drop.ok());
+  EXPECT_NE(sqlite_drop->find("DROP TABLE IF EXISTS songplays"), std::string::npos);
+  EXPECT_NE(sqlite_drop->find("DROP TABLE IF EXISTS direct_user_events"), std::string::npos);
+  auto postgres_drop = LoadSql({"postgres", "common"}, "drop_tables");
+  ASSERT_TRUE(postgres_drop.ok());
+  EXPECT_NE(postgres_drop->find("DROP TABLE IF EXISTS songplays"), std::string::npos);
+  EXPECT_EQ(postgres_drop->find("direct_user_events"), std::string::npos);
   EXPECT_FALSE(FindSql({"sqlite", "common"}, "no_such_statement").has_value());
 }
 
 TEST(SqlCatalog, EveryDialectHasEveryStatementThePipelineRuns) {
-  for (const char* name : {"create_tables", "drop_tables", "transform_songs", "transform_artists",
-                           "transform_users", "transform_songplays", "transform_time"}) {
+  for (const char* name :
+       {"create_tables", "drop_tables", "transform_songs", "transform_artists", "transform_users",
+        "transform_user_levels", "transform_songplays", "transform_time"}) {
     EXPECT_TRUE(FindSql({"sqlite", "common"}, name).has_value()) << name;
   }
 }

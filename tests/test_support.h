@@ -55,8 +55,10 @@ inline std::string ReadFile(const std::filesystem::path& path) {
 
 struct CommandResult {
   int exit_code = -1;
-  std::string out;  // stdout
-  std::string err;  // stderr
+  std::string out;        // stdout
+  std::string err;        // stderr, without `warehouse`
+  std::string warehouse;  // stderr's first line when it names engine and target ("sparkify:
+                          // engine ..."), which every warehouse command prints; "" otherwise
 };
 
 // Runs `sparkify <args>` through the shell; args are passed as written (quote them yourself).
@@ -73,6 +75,11 @@ inline CommandResult RunSparkify(const std::string& args, const std::string& env
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   result.out = ReadFile(out);
   result.err = ReadFile(err);
+  if (result.err.rfind("sparkify: engine ", 0) == 0) {
+    const size_t end = result.err.find('\n');
+    result.warehouse = result.err.substr(0, end);
+    result.err.erase(0, end == std::string::npos ? end : end + 1);
+  }
   std::filesystem::remove(out);
   std::filesystem::remove(err);
   return result;

@@ -8,8 +8,11 @@
 // plus [WAREHOUSE] ENGINE (sqlite | postgres | redshift), DATABASE, SCHEMA.
 // Precedence: command-line flags, then environment variables (SPARKIFY_ENGINE,
 // SPARKIFY_DATABASE, SPARKIFY_SCHEMA, SPARKIFY_SONG_DATA, SPARKIFY_LOG_DATA), then the file,
-// then defaults (engine sqlite; no database: the engine's default, sparkify.db for SQLite and
-// the [CLUSTER] keys plus libpq's own defaults for PostgreSQL). Secrets are never part of messages.
+// then defaults (no database: the engine's default, sparkify.db for SQLite and the [CLUSTER]
+// keys plus libpq's own defaults for PostgreSQL). The engine, when no flag, variable or
+// [WAREHOUSE] ENGINE names it, follows the course's file: a [CLUSTER] section means Redshift (and
+// must then have a HOST), no [CLUSTER] means SQLite. `engine_origin` says which of these chose it
+// and every error names the setting its value came from. Secrets are never part of messages.
 #pragma once
 
 #include <functional>
@@ -24,6 +27,8 @@ namespace sparkify {
 
 struct Config {
   std::string engine = "sqlite";
+  std::string engine_origin =
+      "the default";     // "--engine", "SPARKIFY_ENGINE", "dwh.cfg: [CLUSTER] HOST"...
   std::string database;  // SQLite file, or a libpq URI / key=value string; empty: engine default
   std::string schema = "public";  // server engines only
   int lock_timeout_seconds = 10;  // how long a run waits for another run holding the warehouse

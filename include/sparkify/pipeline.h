@@ -27,6 +27,11 @@ enum class WarehouseAccess { kReadWrite, kReadOnly };
 Result<std::unique_ptr<Engine>> OpenEngine(const Config& config,
                                            WarehouseAccess access = WarehouseAccess::kReadWrite);
 
+// The line a command prints first: the engine, what chose it and where it goes, e.g.
+// "engine redshift (from dwh.cfg: [CLUSTER]), host=... port=5439 dbname=dwh user=dwhuser" or
+// "engine sqlite (the default), file sparkify.db". Never a password; connects to nothing.
+std::string DescribeWarehouse(const Config& config);
+
 // Drops (when `drop_first`) and creates the staging tables, the ledger and the star schema.
 Status CreateTables(Engine& engine, bool drop_first);
 // What `CreateTables(engine, true)` would run on the engine `config` names, as SQL text, without

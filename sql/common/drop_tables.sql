@@ -1,10 +1,2 @@
-DROP TABLE IF EXISTS songplays;
-DROP TABLE IF EXISTS users;
-DROP TABLE IF EXISTS songs;
-DROP TABLE IF EXISTS artists;
-DROP TABLE IF EXISTS time;
-DROP TABLE IF EXISTS staging_events;
-DROP TABLE IF EXISTS staging_songs;
-DROP TABLE IF EXISTS load_errors;
-DROP TABLE IF EXISTS load_files;
-DROP TABLE IF EXISTS etl_runs;
+-- Every table, for create-tables (which then creates them again).
+{{include drop_shared_tables}}

@@ -111,6 +111,20 @@ CREATE TABLE IF NOT EXISTS users (
   last_item_in_session BIGINT NOT NULL
 );
 
+-- users.user_level's history (transform_user_levels.sql): one row per stretch of a user's
+-- consecutive events at one level, [valid_from, valid_to), valid_to NULL for the current one.
+-- first_session_id and first_item_in_session name the event that opens the stretch (as users'
+-- last_* columns do), which keeps the key unique when two events of a user share a millisecond.
+CREATE TABLE IF NOT EXISTS user_levels (
+  user_id               BIGINT NOT NULL,
+  user_level            TEXT,
+  valid_from            TIMESTAMP NOT NULL,
+  valid_to              TIMESTAMP,
+  first_session_id      BIGINT NOT NULL,
+  first_item_in_session BIGINT NOT NULL,
+  PRIMARY KEY (user_id, valid_from, first_session_id, first_item_in_session)
+);
+
 CREATE TABLE IF NOT EXISTS songs (
   song_id       TEXT PRIMARY KEY,
   song          TEXT,

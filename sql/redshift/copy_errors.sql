@@ -1,10 +1,11 @@
--- The records the last COPY of this session rejected: STL_LOAD_ERRORS rows of the query
--- PG_LAST_COPY_ID() names (r_STL_LOAD_ERRORS.html, PG_LAST_COPY_ID.html). The CHAR columns are
--- blank-padded, hence TRIM. raw_line is cut at 1024 bytes and has its multibyte characters
--- replaced by periods; line_number is the last line of the rejected JSON object.
--- (SYS_LOAD_ERROR_DETAIL, the newer view, has no raw line.)
-SELECT TRIM(filename) AS filename, line_number, TRIM(colname) AS colname,
-       TRIM(err_reason) AS err_reason, TRIM(raw_line) AS raw_line
-FROM stl_load_errors
-WHERE query = PG_LAST_COPY_ID()
+-- The records the last COPY of this session rejected, from SYS_LOAD_ERROR_DETAIL
+-- (SYS_LOAD_ERROR_DETAIL.html): the view Redshift Serverless has (it cannot read STL views) and
+-- that also covers queries run on concurrency-scaling clusters. The CHAR columns are
+-- blank-padded, hence TRIM. It has no raw line: the record is named by file and line, where
+-- line_number is the last line of the rejected JSON object. copy_errors_stl.sql is used instead
+-- on clusters without this view (redshift_engine.cpp probes for it when it connects).
+SELECT TRIM(file_name) AS filename, line_number, TRIM(column_name) AS colname,
+       TRIM(error_message) AS err_reason, CAST(NULL AS VARCHAR(1)) AS raw_line
+FROM sys_load_error_detail
+WHERE query_id = PG_LAST_COPY_ID()
 ORDER BY filename, line_number;

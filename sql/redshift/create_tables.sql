@@ -135,6 +135,19 @@ CREATE TABLE IF NOT EXISTS users (
   last_item_in_session BIGINT NOT NULL
 ) DISTSTYLE ALL SORTKEY (user_id);
 
+-- users.user_level's history (transform_user_levels.sql), as in sql/postgres/create_tables.sql.
+-- A small dimension like users: DISTSTYLE ALL, sorted by user and time, the order in which the
+-- transform deletes a user's stretches and analyses read a user's history.
+CREATE TABLE IF NOT EXISTS user_levels (
+  user_id               BIGINT NOT NULL,
+  user_level            VARCHAR(256),
+  valid_from            TIMESTAMP NOT NULL,
+  valid_to              TIMESTAMP,
+  first_session_id      BIGINT NOT NULL,
+  first_item_in_session BIGINT NOT NULL,
+  PRIMARY KEY (user_id, valid_from, first_session_id, first_item_in_session)
+) DISTSTYLE ALL SORTKEY (user_id, valid_from);
+
 CREATE TABLE IF NOT EXISTS songs (
   song_id       VARCHAR(256) NOT NULL PRIMARY KEY,
   song          VARCHAR(65535),

@@ -8,6 +8,7 @@ CREATE TEMPORARY TABLE IF NOT EXISTS run_users (
   user_level           TEXT,
   last_event_at        TEXT NOT NULL,
   last_session_id      INTEGER NOT NULL,
-  last_item_in_session INTEGER NOT NULL
+  last_item_in_session INTEGER NOT NULL,
+  earliest_ts          INTEGER NOT NULL   -- the user's earliest event of this run (user_levels)
 );
 DELETE FROM run_users;

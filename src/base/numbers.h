@@ -37,15 +37,16 @@ Result<T> NumberFromWarehouse(std::string_view text, std::string_view what) {
                              "' where a number was expected");
 }
 
-// `n` with thousands separators, for people: 1234567 is "1,234,567".
-inline std::string Thousands(int64_t n) {
-  std::string digits = std::to_string(n < 0 ? -n : n);
-  std::string out;
+// `n` in decimal with a comma between groups of three digits, as people read counts: 6,820.
+inline std::string WithThousandsSeparators(int64_t n) {
+  const uint64_t magnitude = n < 0 ? 0 - static_cast<uint64_t>(n) : static_cast<uint64_t>(n);
+  const std::string digits = std::to_string(magnitude);
+  std::string out = n < 0 ? "-" : "";
   for (size_t i = 0; i < digits.size(); ++i) {
     if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
     out.push_back(digits[i]);
   }
-  return n < 0 ? "-" + out : out;
+  return out;
 }
 
 }  // namespace sparkify

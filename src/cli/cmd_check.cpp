@@ -13,6 +13,7 @@ struct CheckOptions {
 Status RunCheckCommand(const CheckOptions& options) {
   auto config = ResolveConfig(options.warehouse);
   if (!config.ok()) return config.status();
+  AnnounceWarehouse(*config);
   auto engine = OpenEngine(*config, WarehouseAccess::kReadOnly);
   if (!engine.ok()) return engine.status();
   auto checks = RunChecks(**engine);

@@ -14,6 +14,7 @@ struct CreateTablesOptions {
 Status RunCreateTables(const CreateTablesOptions& options) {
   auto config = ResolveConfig(options.warehouse);
   if (!config.ok()) return config.status();
+  AnnounceWarehouse(*config);
   if (options.dry_run) {
     auto statements = CreateTablesStatements(*config);
     if (!statements.ok()) return statements.status();

@@ -43,6 +43,7 @@ Status LoadWarehouse(const EtlCommandOptions& options, LoadReport& report) {
   auto config =
       ResolveConfig(options.warehouse, options.song_data, options.log_data, options.staging_uri);
   if (!config.ok()) return config.status();
+  if (!options.quiet) AnnounceWarehouse(*config);
   report.engine = config->engine;
   report.target = DescribeTarget(*config);
   EtlOptions etl;
@@ -63,11 +64,7 @@ Status LoadWarehouse(const EtlCommandOptions& options, LoadReport& report) {
   etl.s3.region = options.region;
   etl.s3.endpoint_url = options.endpoint_url;
   etl.s3.no_sign_request = options.no_sign_request;
-  // dwh.cfg [AWS] KEY/SECRET rank below the environment, as every dwh.cfg value does.
-  if (!config->aws_key.empty() && std::getenv("AWS_ACCESS_KEY_ID") == nullptr) {
-    etl.s3.access_key_id = config->aws_key;
-    etl.s3.secret_access_key = config->aws_secret;
-  }
+  ApplyConfigCredentials(*config, etl.s3);
   if (options.dry_run) {
     auto plan = PlanEtl(*config, etl);
     if (!plan.ok()) return plan.status();

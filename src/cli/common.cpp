@@ -1,6 +1,8 @@
 #include <cstdio>
+#include <cstdlib>
 
 #include "cli/commands.h"
+#include "sparkify/pipeline.h"
 
 namespace sparkify::cli {
 
@@ -38,6 +40,17 @@ Result<Config> ResolveConfig(const WarehouseFlags& flags,
       std::fprintf(stderr, "sparkify: warning: %s\n", w.c_str());
   }
   return config;
+}
+
+void AnnounceWarehouse(const Config& config) {
+  std::fprintf(stderr, "sparkify: %s\n", DescribeWarehouse(config).c_str());
+}
+
+void ApplyConfigCredentials(const Config& config, S3Options& aws) {
+  if (!config.aws_key.empty() && std::getenv("AWS_ACCESS_KEY_ID") == nullptr) {
+    aws.access_key_id = config.aws_key;
+    aws.secret_access_key = config.aws_secret;
+  }
 }
 
 }  // namespace sparkify::cli

@@ -41,22 +41,29 @@ int main(int argc, char** argv) {
   sparkify::cli::SetupEtl(app, outcome);
   sparkify::cli::SetupCheck(app, outcome);
   sparkify::cli::SetupGenerate(app, outcome);
+  sparkify::cli::SetupCluster(app, outcome);
+  sparkify::cli::SetupReport(app, outcome);
   sparkify::cli::SetupStatus(app, outcome);
   sparkify::cli::SetupErrors(app, outcome);
 
   // `sparkify help [COMMAND]`, as git and aws have it.
   std::vector<std::string> help_topic;
   CLI::App* help = app.add_subcommand("help", "show the help of sparkify or of one command");
-  help->add_option("command", help_topic, "a command");
+  help->add_option("command", help_topic,
+                   "a command, and a subcommand of it (help cluster create)");
   help->callback([&app, &help_topic, &status] {
+    // `sparkify help cluster create` walks down the subcommands.
     const CLI::App* topic = &app;
-    if (!help_topic.empty()) {
+    std::string path;
+    for (const std::string& word : help_topic) {
+      const CLI::App* parent = topic;
       topic = nullptr;
-      for (const CLI::App* sub : app.get_subcommands({})) {
-        if (sub->get_name() == help_topic[0]) topic = sub;
+      path += (path.empty() ? "" : " ") + word;
+      for (const CLI::App* sub : parent->get_subcommands({})) {
+        if (sub->get_name() == word) topic = sub;
       }
       if (topic == nullptr) {
-        status = sparkify::Status::InvalidArgument("help: unknown command '" + help_topic[0] +
+        status = sparkify::Status::InvalidArgument("help: unknown command '" + path +
                                                    "'; see 'sparkify --help'");
         return;
       }

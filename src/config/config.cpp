@@ -32,23 +32,24 @@ const Key kKeys[] = {
     {"WAREHOUSE", "SCHEMA", &Config::schema},
 };
 
-// configparser keeps quotes as part of the value, and the course's etl.py pastes LOG_DATA,
-// LOG_JSONPATH, SONG_DATA and ARN into its SQL where the quotes of '...' become the literal's.
-// So a value wrapped in one pair of matching quotes means the text between them.
-std::string Unquote(std::string v) {
-  if (v.size() >= 2 && (v.front() == '\'' || v.front() == '"') && v.back() == v.front()) {
-    return v.substr(1, v.size() - 2);
-  }
-  return v;
-}
+// Sections other commands read on their own: `sparkify cluster` reads the course's [DWH]
+// (src/cluster/cluster_spec.cpp) and warns about its unknown keys itself.
+const char* const kSectionsReadElsewhere[] = {"DWH"};
 
 std::string Upper(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
   return s;
 }
 
+// What the file says beyond its values: whether it has the course's [CLUSTER] section, and
+// whether it names the engine itself.
+struct FileFacts {
+  bool cluster_section = false;
+  bool names_engine = false;
+};
+
 // Reads `file` as configparser does (src/config/ini_file.h) into `config`.
-Status ReadConfigFile(const std::string& file, Config& config) {
+Status ReadConfigFile(const std::string& file, Config& config, FileFacts& facts) {
   std::ifstream in(file, std::ios::binary);
   if (!in) return Status::IoError(file + ": cannot read configuration file");
   const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -60,9 +61,15 @@ Status ReadConfigFile(const std::string& file, Config& config) {
     known_sections.insert(key.section);
     auto value = ini->Get(key.section, key.name);
     if (!value.ok()) return value.status();
-    if (*value) config.*key.field = Unquote(**value);
+    if (*value) config.*key.field = UnquoteValue(**value);
+    if (*value && key.field == &Config::engine) facts.names_engine = true;
   }
   for (const IniFile::Section& section : ini->sections()) {
+    if (section.name == "CLUSTER") facts.cluster_section = true;
+    if (std::any_of(std::begin(kSectionsReadElsewhere), std::end(kSectionsReadElsewhere),
+                    [&](const char* name) { return section.name == name; })) {
+      continue;
+    }
     if (!known_sections.count(section.name)) {
       std::string hint;
       if (known_sections.count(Upper(section.name))) {
@@ -87,19 +94,20 @@ Status ReadConfigFile(const std::string& file, Config& config) {
   return Status::Ok();
 }
 
-Status Validate(const Config& config, const std::string& origin) {
+// `file` is "dwh.cfg: " (the file read, for messages), empty when none was read.
+Status Validate(const Config& config, const std::string& file) {
   static const std::set<std::string> kEngines = {"sqlite", "postgres", "redshift"};
   if (!kEngines.count(config.engine)) {
-    return Status::InvalidArgument(origin + "[WAREHOUSE] ENGINE: invalid value '" + config.engine +
+    return Status::InvalidArgument(config.engine_origin + ": invalid value '" + config.engine +
                                    "' (expected sqlite, postgres or redshift)");
   }
   if (!config.db_port.empty() && !std::all_of(config.db_port.begin(), config.db_port.end(),
                                               [](unsigned char c) { return std::isdigit(c); })) {
-    return Status::InvalidArgument(origin + "[CLUSTER] DB_PORT: invalid value '" + config.db_port +
+    return Status::InvalidArgument(file + "[CLUSTER] DB_PORT: invalid value '" + config.db_port +
                                    "' (expected a port number)");
   }
   if (!config.staging_uri.empty() && config.staging_uri.rfind("s3://", 0) != 0) {
-    return Status::InvalidArgument(origin + "[S3] STAGING: invalid value '" + config.staging_uri +
+    return Status::InvalidArgument(file + "[S3] STAGING: invalid value '" + config.staging_uri +
                                    "' (expected s3://bucket/prefix)");
   }
   return Status::Ok();
@@ -145,20 +153,33 @@ Result<Config> LoadConfig(const ConfigOverrides& overrides, const GetEnv& env) {
   } else if (std::filesystem::exists("dwh.cfg")) {
     file = "dwh.cfg";
   }
-  if (!file.empty()) SPARKIFY_RETURN_IF_ERROR(ReadConfigFile(file, config));
+  FileFacts facts;
+  if (!file.empty()) SPARKIFY_RETURN_IF_ERROR(ReadConfigFile(file, config, facts));
+  const std::string in_file = file.empty() ? "" : file + ": ";
+  if (facts.names_engine) {
+    config.engine_origin = in_file + "[WAREHOUSE] ENGINE";
+  } else if (facts.cluster_section) {
+    // The course's dwh.cfg names no engine: its [CLUSTER] is a Redshift cluster.
+    config.engine = "redshift";
+    config.engine_origin = in_file + "[CLUSTER]";
+  }
   const std::pair<const char*, std::string Config::*> kEnv[] = {
       {"SPARKIFY_ENGINE", &Config::engine},     {"SPARKIFY_DATABASE", &Config::database},
       {"SPARKIFY_SCHEMA", &Config::schema},     {"SPARKIFY_SONG_DATA", &Config::song_data},
       {"SPARKIFY_LOG_DATA", &Config::log_data},
   };
-  std::string schema_from = (file.empty() ? "" : file + ": ") + "[WAREHOUSE] SCHEMA";
+  std::string schema_from = in_file + "[WAREHOUSE] SCHEMA";
   for (const auto& [name, field] : kEnv) {
     if (auto v = env(name); v && !v->empty()) {
       config.*field = *v;
       if (field == &Config::schema) schema_from = name;
+      if (field == &Config::engine) config.engine_origin = name;
     }
   }
-  if (overrides.engine) config.engine = *overrides.engine;
+  if (overrides.engine) {
+    config.engine = *overrides.engine;
+    config.engine_origin = "--engine";
+  }
   if (overrides.database) config.database = *overrides.database;
   if (overrides.schema) {
     config.schema = *overrides.schema;
@@ -169,7 +190,7 @@ Result<Config> LoadConfig(const ConfigOverrides& overrides, const GetEnv& env) {
   if (overrides.staging_uri) config.staging_uri = *overrides.staging_uri;
   if (overrides.lock_timeout_seconds) config.lock_timeout_seconds = *overrides.lock_timeout_seconds;
 
-  SPARKIFY_RETURN_IF_ERROR(Validate(config, file.empty() ? "" : file + ": "));
+  SPARKIFY_RETURN_IF_ERROR(Validate(config, in_file));
   SPARKIFY_RETURN_IF_ERROR(ValidateSchema(config.schema, schema_from));
   return config;
 }

@@ -244,4 +244,11 @@ Status IniFile::Interpolate(std::string_view section, const Key& key, std::strin
   return Status::Ok();
 }
 
+std::string UnquoteValue(std::string v) {
+  if (v.size() >= 2 && (v.front() == '\'' || v.front() == '"') && v.back() == v.front()) {
+    return v.substr(1, v.size() - 2);
+  }
+  return v;
+}
+
 }  // namespace sparkify

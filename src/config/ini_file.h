@@ -64,4 +64,9 @@ class IniFile {
   Section defaults_{"DEFAULT", 0, {}};
 };
 
+// configparser keeps quotes as part of the value, and the course's etl.py pastes LOG_DATA,
+// LOG_JSONPATH, SONG_DATA and ARN into its SQL where the quotes of '...' become the literal's.
+// So a value wrapped in one pair of matching quotes means the text between them.
+std::string UnquoteValue(std::string value);
+
 }  // namespace sparkify

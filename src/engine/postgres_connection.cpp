@@ -100,7 +100,19 @@ Status Connection::Failure(const PGresult* result, std::string_view what) const 
     message += fmt::format(" ({})", first.substr(0, first.find('\n')));
   }
   message += fmt::format(" [SQLSTATE {}]", sqlstate);
+  if (IsSerializationFailure(sqlstate,
+                             Value(PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY)))) {
+    return Status::Busy(Scrub(OneLine(
+        message + "; another transaction changed the same tables at the same time: run again")));
+  }
   return Status::EngineError(Scrub(OneLine(message)));
+}
+
+bool IsSerializationFailure(std::string_view sqlstate, std::string_view message) {
+  // PostgreSQL's serialization_failure; Redshift reports "1023 ... Serializable isolation
+  // violation on table ..." (c_serial_isolation.html), whose SQLSTATE is not documented.
+  return sqlstate == "40001" ||
+         message.find("Serializable isolation violation") != std::string_view::npos;
 }
 
 ResultHandle Connection::Run(std::string_view sql) const {
@@ -136,6 +148,11 @@ std::string Connection::QuoteIdentifier(std::string_view name) const {
   std::string out(quoted);
   PQfreemem(quoted);
   return out;
+}
+
+bool IsConnectionString(std::string_view conninfo) {
+  return conninfo.rfind("postgresql://", 0) == 0 || conninfo.rfind("postgres://", 0) == 0 ||
+         conninfo.find('=') != std::string_view::npos;
 }
 
 // "host=... port=... dbname=... user=...": where a connection goes, for messages. libpq fills

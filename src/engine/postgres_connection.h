@@ -39,6 +39,12 @@ std::string OneLine(std::string_view text);
 std::string HideQuoted(std::string_view message);
 // The password part of a URI's user info, as written (possibly percent-encoded).
 std::string UriPassword(std::string_view uri);
+// As libpq decides: a URI or key=value pairs is a connection string; any other text is a
+// database name.
+bool IsConnectionString(std::string_view conninfo);
+// A failure a repeated run would not have (kBusy): PostgreSQL's serialization_failure or
+// Redshift's ERROR 1023 (serializable isolation violation), by SQLSTATE or message.
+bool IsSerializationFailure(std::string_view sqlstate, std::string_view message);
 // A libpq string, "" for a null pointer.
 std::string Value(const char* text);
 // Server notices ("table ... does not exist, skipping") are not the library's to print.

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -57,6 +58,36 @@ class PostgresEngine::Session : public Connection {};
 
 void PostgresEngine::SessionDeleter::operator()(Session* session) const noexcept { delete session; }
 
+std::string DescribeTarget(const PostgresOptions& options) {
+  // As Connect below decides: the string, else the fields, then libpq's defaults (environment,
+  // compiled-in), which is what a connection would use. A string libpq cannot parse is left for
+  // Connect to report.
+  std::map<std::string, std::string> used;
+  ConninfoHandle defaults(PQconndefaults());
+  for (const PQconninfoOption* o = defaults.get(); o && o->keyword != nullptr; ++o) {
+    if (o->val != nullptr) used[o->keyword] = o->val;
+  }
+  if (postgres::IsConnectionString(options.conninfo)) {
+    ConninfoHandle parsed(PQconninfoParse(options.conninfo.c_str(), nullptr));
+    for (const PQconninfoOption* o = parsed.get(); o && o->keyword != nullptr; ++o) {
+      if (o->val != nullptr && *o->val != '\0') used[o->keyword] = o->val;
+    }
+  } else if (!options.conninfo.empty()) {
+    used["dbname"] = options.conninfo;
+  } else {
+    for (const auto& [key, value] : {std::pair{"host", &options.host},
+                                     {"port", &options.port},
+                                     {"dbname", &options.dbname},
+                                     {"user", &options.user}}) {
+      if (!value->empty()) used[key] = *value;
+    }
+  }
+  if (used["dbname"].empty()) used["dbname"] = used["user"];  // libpq's rule
+  return fmt::format("host={} port={} dbname={} user={}",
+                     used["host"].empty() ? "(default socket)" : used["host"], used["port"],
+                     used["dbname"], used["user"]);
+}
+
 Result<PostgresEngine::SessionPtr> PostgresEngine::Connect(const PostgresOptions& options) {
   return Connect(options, SessionSetup{});
 }
@@ -75,11 +106,7 @@ Result<PostgresEngine::SessionPtr> PostgresEngine::Connect(const PostgresOptions
   std::vector<std::pair<std::string, std::string>> params;
   bool string_sets_timeout = false;
   // As libpq decides: a URI, or key=value pairs; any other string is a database name.
-  const std::string_view info = options.conninfo;
-  const bool connection_string = info.rfind("postgresql://", 0) == 0 ||
-                                 info.rfind("postgres://", 0) == 0 ||
-                                 info.find('=') != std::string_view::npos;
-  if (connection_string) {
+  if (postgres::IsConnectionString(options.conninfo)) {
     char* error = nullptr;
     ConninfoHandle parsed(PQconninfoParse(options.conninfo.c_str(), &error));
     if (!parsed) {

@@ -59,6 +59,10 @@ struct PostgresOptions {
   int lock_wait_ms = 10000;
 };
 
+// Where a connection with `options` goes, "host=... port=... dbname=... user=...", without
+// connecting: for the line naming a run's target. Never holds the password.
+std::string DescribeTarget(const PostgresOptions& options);
+
 class PostgresEngine : public Engine {
  public:
   // Connects and prepares the session (schema, search_path, settings).

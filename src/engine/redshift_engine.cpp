@@ -115,7 +115,7 @@ std::string RedshiftEngine::SessionSettings() {
   return "SET DateStyle TO ISO, YMD; SET extra_float_digits TO 2";
 }
 
-Result<std::string> RedshiftEngine::LockStatement(int wait_ms, const std::string& restore) {
+Result<std::string> RedshiftEngine::BeginStatements(int wait_ms, const std::string& restore) {
   return LoadSql(Traits().sql_dialects, "lock_warehouse",
                  {{"wait_ms", std::to_string(wait_ms)}, {"restore_ms", SqlQuote(restore, true)}});
 }
@@ -130,6 +130,10 @@ Result<std::unique_ptr<Engine>> RedshiftEngine::Open(const RedshiftOptions& opti
   auto session = Connect(options.connection, setup);
   if (!session.ok()) return session.status();
   std::unique_ptr<RedshiftEngine> engine(new RedshiftEngine(std::move(session).value(), options));
+  // Outside any transaction, so that a missing view fails only this statement.
+  if (!engine->Query("SELECT 1 FROM sys_load_error_detail LIMIT 0").ok()) {
+    engine->staging_.ReadRejectionsFromStl();
+  }
   auto timeout = engine->Query("SHOW statement_timeout");
   if (!timeout.ok()) return timeout.status();
   if (!timeout->rows.empty() && !timeout->rows[0].empty() && timeout->rows[0][0]) {
@@ -142,18 +146,53 @@ RedshiftEngine::RedshiftEngine(SessionPtr session, const RedshiftOptions& option
     : PostgresEngine(Traits(), std::move(session), options.connection),
       staging_(options.staging, this) {}
 
+namespace {
+
+// lock_warehouse.sql's statements around its BEGIN: `before` (autocommitted), the LOCK, `after`.
+struct BeginParts {
+  std::string before, lock, after;
+};
+
+Result<BeginParts> SplitAtBegin(const std::string& text) {
+  const std::string begin = "\nBEGIN;\n";
+  const size_t at = text.find(begin);
+  const size_t lock_end = at == std::string::npos ? at : text.find(";\n", at + begin.size());
+  if (lock_end == std::string::npos) {
+    return Status::EngineError("lock_warehouse.sql: expected statements, BEGIN, LOCK, statements");
+  }
+  const size_t lock_start = at + begin.size();
+  return BeginParts{text.substr(0, at + 1), text.substr(lock_start, lock_end + 1 - lock_start),
+                    text.substr(lock_end + 2)};
+}
+
+}  // namespace
+
 Status RedshiftEngine::Begin() {
-  Status begun = PostgresEngine::Begin();
-  // A lock wait that failed left the transaction aborted before statement_timeout was set back.
-  if (!begun.ok()) (void)Execute("SET statement_timeout TO " + SqlQuote(statement_timeout_, true));
-  return begun;
+  // statement_timeout 0 would mean no limit: --lock-timeout 0 waits 1 ms.
+  auto text = BeginStatements(std::max(lock_wait_ms(), 1), statement_timeout_);
+  if (!text.ok()) return text.status();
+  auto parts = SplitAtBegin(*text);
+  if (!parts.ok()) return parts.status();
+  SPARKIFY_RETURN_IF_ERROR(Execute(parts->before));
+  lock_sql_ = parts->lock;
+  Status begun = PostgresEngine::Begin();  // BEGIN, then LockWarehouse()
+  if (!begun.ok()) {
+    // The failed lock's rollback left the wait's statement_timeout in place.
+    (void)Execute("SET statement_timeout TO " + SqlQuote(statement_timeout_, true));
+    return begun;
+  }
+  return Execute(parts->after);
 }
 
 Status RedshiftEngine::LockWarehouse() {
-  // statement_timeout 0 would mean no limit: --lock-timeout 0 waits 1 ms.
-  auto sql = LockStatement(std::max(lock_wait_ms(), 1), statement_timeout_);
-  if (!sql.ok()) return sql.status();
-  return TakeLock(*sql, fmt::format("{} ms (statement_timeout)", lock_wait_ms()));
+  return TakeLock(lock_sql_, fmt::format("{} ms (statement_timeout)", lock_wait_ms()));
+}
+
+Status RedshiftEngine::Rollback() {
+  Status rolled_back = PostgresEngine::Rollback();
+  // ROLLBACK undid the SET that followed the lock: the session would keep the lock's wait.
+  Status restored = Execute("SET statement_timeout TO " + SqlQuote(statement_timeout_, true));
+  return rolled_back.ok() ? restored : rolled_back;
 }
 
 Result<std::unique_ptr<RowWriter>> RedshiftEngine::OpenWriter(

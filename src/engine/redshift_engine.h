@@ -9,9 +9,11 @@
 // Redshift has neither lock_timeout nor standard_conforming_strings.
 //
 // Runs: Redshift has no advisory locks. Begin() takes LOCK sparkify_lock (a table of no rows,
-// created when missing) inside the run's transaction (sql/redshift/lock_warehouse.sql); the lock
-// ends with the transaction. statement_timeout bounds the wait (the lock wait, --lock-timeout)
-// and is set back to the session's value afterwards; a timeout is kBusy.
+// created when missing, before the transaction) as the run's transaction's first statement
+// (sql/redshift/lock_warehouse.sql says why); the lock ends with the transaction.
+// statement_timeout bounds the wait (the lock wait, --lock-timeout) and is set back to the
+// session's value afterwards; a timeout is kBusy, and so is a serializable isolation violation
+// (ERROR 1023): another transaction changed the same tables, and the run can simply be repeated.
 //
 // Data: traits() say the cluster stages the files itself (server_staging(): COPY from S3, see
 // redshift_staging.h), keys are not enforced (the pipeline checks uniqueness after each run) and
@@ -41,9 +43,11 @@ class RedshiftEngine final : public PostgresEngine {
   static EngineTraits Traits();
   // What Open() runs on a new connection, and Begin() to take the lock, for the golden files.
   static std::string SessionSettings();
-  static Result<std::string> LockStatement(int wait_ms, const std::string& restore);
+  // Begin()'s statements (sql/redshift/lock_warehouse.sql), in order, as text.
+  static Result<std::string> BeginStatements(int wait_ms, const std::string& restore);
 
   Status Begin() override;
+  Status Rollback() override;
   Result<std::unique_ptr<RowWriter>> OpenWriter(std::string_view table,
                                                 const std::vector<std::string>& columns) override;
   ServerStaging* server_staging() override { return &staging_; }
@@ -56,6 +60,7 @@ class RedshiftEngine final : public PostgresEngine {
 
   RedshiftStaging staging_;
   std::string statement_timeout_ = "0";  // the session's, restored after the lock wait
+  std::string lock_sql_;                 // lock_warehouse.sql's LOCK, for LockWarehouse()
 };
 
 // The RowWriter RedshiftEngine::OpenWriter returns, over any engine's Execute(): multi-row

@@ -169,6 +169,8 @@ Status CheckLogJsonPaths(const std::string& where, const std::string& document) 
 
 class RedshiftStaging::Impl {
  public:
+  void ReadRejectionsFromStl() { stl_load_errors_ = true; }
+
   Impl(RedshiftStagingOptions options, Engine* engine)
       : options_(std::move(options)), engine_(engine) {}
 
@@ -264,32 +266,18 @@ class RedshiftStaging::Impl {
     SPARKIFY_RETURN_IF_ERROR(engine_->Execute(plan.create_sql).WithContext(plan.load_table));
     std::vector<Rejection> rejected;
     for (const Batch& b : plan.batches) {
-      SPARKIFY_RETURN_IF_ERROR(
-          engine_->Execute(b.copy_sql)
-              .WithContext(fmt::format("COPY {} from {}", plan.load_table, b.from)));
-      auto errors = engine_->Query(plan.errors_sql);
-      if (!errors.ok()) return errors.status().WithContext("reading STL_LOAD_ERRORS");
-      for (const auto& row : errors->rows) {
-        Rejection r;
-        r.path = PathOf(plan, row[0].value_or(""));
-        if (row[1]) {
-          auto line = NumberFromWarehouse<int64_t>(*row[1], "stl_load_errors.line_number");
-          if (!line.ok()) return line.status();
-          r.line = *line;
-        }
-        r.field = row[2].value_or("");
-        r.reason = row[3].value_or("rejected by COPY");
-        // Escaped as the other engines store raw text (raw_text.h): one reading for all.
-        r.raw = EscapeRawText(row[4].value_or(""), kRawLimit);
-        rejected.push_back(std::move(r));
+      const std::string what = fmt::format("COPY {} from {}", plan.load_table, b.from);
+      if (Status copied = engine_->Execute(b.copy_sql); !copied.ok()) {
+        return ExplainFailedCopy(plan, copied.WithContext(what));
       }
+      auto errors = Rejections(plan);
+      if (!errors.ok()) return errors.status();
+      for (Rejection& r : *errors) rejected.push_back(std::move(r));
     }
     SPARKIFY_RETURN_IF_ERROR(WriteRejections(request, *run_id, *file_id, rejected));
     for (const Rejection& r : rejected) {
       if (result.first_errors.size() >= kFirstErrorsShown) break;
-      result.first_errors.push_back(
-          fmt::format("{}:{}: {}", r.path, r.line ? std::to_string(*r.line) : "?",
-                      r.field.empty() ? r.reason : r.field + ": " + r.reason));
+      result.first_errors.push_back(Describe(r));
     }
 
     auto copied = Count(plan.count_load_sql);
@@ -534,7 +522,7 @@ class RedshiftStaging::Impl {
         {"manifest", Literal(plan.batches.empty() ? "" : plan.batches.front().from)}};
     for (auto [name, out] :
          {std::pair{plan.events ? "create_load_events" : "create_load_songs", &plan.create_sql},
-          std::pair{"copy_errors", &plan.errors_sql},
+          std::pair{stl_load_errors_ ? "copy_errors_stl" : "copy_errors", &plan.errors_sql},
           std::pair{plan.events ? "stage_events" : "stage_songs", &plan.stage_sql}}) {
       auto sql = LoadSql(kDialects, name, vars);
       if (!sql.ok()) return sql.status();
@@ -548,6 +536,51 @@ class RedshiftStaging::Impl {
         "LIMIT {};",
         request.file_id, kFirstErrorsShown);
     return plan;
+  }
+
+  // The records the last COPY rejected, as load_errors keeps them.
+  Result<std::vector<Rejection>> Rejections(const LoadPlan& plan) {
+    const char* view = stl_load_errors_ ? "STL_LOAD_ERRORS" : "SYS_LOAD_ERROR_DETAIL";
+    auto errors = engine_->Query(plan.errors_sql);
+    if (!errors.ok()) return errors.status().WithContext(std::string("reading ") + view);
+    std::vector<Rejection> out;
+    for (const auto& row : errors->rows) {
+      Rejection r;
+      r.path = PathOf(plan, row[0].value_or(""));
+      if (row[1]) {
+        auto line = NumberFromWarehouse<int64_t>(*row[1], std::string(view) + ".line_number");
+        if (!line.ok()) return line.status();
+        r.line = *line;
+      }
+      r.field = row[2].value_or("");
+      r.reason = row[3].value_or("rejected by COPY");
+      // Escaped as the other engines store raw text (raw_text.h): one reading for all.
+      r.raw = EscapeRawText(row[4].value_or(""), kRawLimit);
+      out.push_back(std::move(r));
+    }
+    return out;
+  }
+
+  static std::string Describe(const Rejection& r) {
+    return fmt::format("{}:{}: {}", r.path, r.line ? std::to_string(*r.line) : "?",
+                       r.field.empty() ? r.reason : r.field + ": " + r.reason);
+  }
+
+  // A COPY that failed aborted the run's transaction, so nothing can be read until it is rolled
+  // back; the error views keep the failed COPY's rows (PG_LAST_COPY_ID names it), which say why
+  // far better than "Load into table ... failed. Check 'stl_load_errors' system table".
+  Status ExplainFailedCopy(const LoadPlan& plan, const Status& failed) {
+    if (!engine_->Rollback().ok()) return failed;
+    auto rejected = Rejections(plan);
+    if (!rejected.ok() || rejected->empty()) return failed;
+    std::string first;
+    for (size_t i = 0; i < rejected->size() && i < kFirstErrorsShown; ++i) {
+      first += (i ? "; " : "") + Describe((*rejected)[i]);
+    }
+    return Status::Error(
+        failed.code(),
+        fmt::format("{} ({} rejected record(s); {}{})", failed.message(), rejected->size(), first,
+                    rejected->size() > kFirstErrorsShown ? "; ..." : ""));
   }
 
   // The ledger path of a file STL_LOAD_ERRORS names (its column holds 256 bytes: a longer URL is
@@ -599,12 +632,15 @@ class RedshiftStaging::Impl {
   }
 
   RedshiftStagingOptions options_;
+  bool stl_load_errors_ = false;  // ReadRejectionsFromStl()
   Engine* engine_;
 };
 
 RedshiftStaging::RedshiftStaging(RedshiftStagingOptions options, Engine* engine)
     : impl_(std::make_unique<Impl>(std::move(options), engine)) {}
 RedshiftStaging::~RedshiftStaging() = default;
+
+void RedshiftStaging::ReadRejectionsFromStl() { impl_->ReadRejectionsFromStl(); }
 
 Result<std::string> RedshiftStaging::Plan(const ServerLoadRequest& request) {
   return impl_->Plan(request);

@@ -2,8 +2,10 @@
 // cluster itself: COPY from a manifest that lists exactly the batch's S3 objects, into a
 // temporary load table (sql/redshift/create_load_*.sql), then moved into the staging table with
 // the batch's file id (sql/redshift/stage_*.sql). Records COPY rejects (up to MAXERROR) are read
-// back from STL_LOAD_ERRORS (sql/redshift/copy_errors.sql) into load_errors, with the file and
-// line Redshift reports.
+// back from SYS_LOAD_ERROR_DETAIL (sql/redshift/copy_errors.sql; STL_LOAD_ERRORS where that view
+// is missing) into load_errors, with the file, line, column and reason Redshift reports. A COPY
+// that fails (more rejections than MAXERROR allows, or a file it cannot read) rolls the run back
+// and its message names the first rejected records the same way.
 //
 // S3 objects: the manifest lists them as they are ("mandatory": a file deleted since the listing
 // fails the load); .gz objects form a second COPY of the batch, with GZIP. Local files: uploaded
@@ -42,6 +44,10 @@ class RedshiftStaging final : public ServerStaging {
 
   Result<std::string> Plan(const ServerLoadRequest& request) override;
   Result<ServerLoadResult> Load(const ServerLoadRequest& request) override;
+  // Rejected records are read from SYS_LOAD_ERROR_DETAIL (copy_errors.sql) unless this is called:
+  // then from STL_LOAD_ERRORS (copy_errors_stl.sql), for clusters without that view
+  // (RedshiftEngine::Open probes for it).
+  void ReadRejectionsFromStl();
 
  private:
   class Impl;

@@ -1,5 +1,7 @@
 // --direct (SQLite): the event logs go straight into songplays, time and users, computed in C++
-// during the one streaming pass, instead of through staging_events and the SQL transforms.
+// during the one streaming pass, instead of through staging_events and the SQL transforms; each
+// event of a user is kept, narrowed to its key and level, in direct_user_events, from which
+// user_levels is computed in SQL at the end of the run.
 //
 // The values are the SQL transforms' (star_rows.h; the conformance tests compare whole
 // warehouses built both ways). The decoding thread matches each play against the catalog and
@@ -26,20 +28,27 @@ struct DirectLoadState {
   std::optional<int64_t> last_play_ts;  // consecutive plays at one time need one time row
 };
 
-// The rows the decoding thread hands to the writing thread: one per play (NextSong event).
-const std::vector<std::string>& DirectPlayColumns();
+// The rows the decoding thread hands to the writing thread: one per play (NextSong event) or
+// event of a user, the tables it goes to in its first column.
+const std::vector<std::string>& DirectEventColumns();
 
-// Decoding thread: offers `e` to the users and, for a play, writes its row to `w`.
+// Decoding thread: offers `e` to the users and, for a play or an event of a user, writes its row
+// to `w`.
 Status WriteDirectEvent(const EventRecord& e, DirectLoadState& state, RowWriter& w);
 
-// Writing thread: writes DirectPlayColumns rows into songplays and time, each skipping rows whose
-// key is already there (an event delivered twice, a time shared with another play).
-Result<std::unique_ptr<RowWriter>> OpenDirectPlayWriter(Engine& engine);
+// Writing thread: writes DirectEventColumns rows into songplays, time and direct_user_events,
+// each skipping rows whose key is already there (an event delivered twice, a time shared with
+// another play).
+Result<std::unique_ptr<RowWriter>> OpenDirectEventWriter(Engine& engine);
 
 // Reads staging_songs and songs (after the songs transform) into `catalog`.
 Status LoadSongCatalog(Engine& engine, SongCatalog& catalog);
 
 // Writes this run's latest event per user into users; a later event already there stays.
 Status WriteDirectUsers(Engine& engine, const LatestUsers& users);
+
+// After WriteDirectUsers: recomputes the user_levels of this run's users (run_users) from
+// direct_user_events.
+Status WriteDirectUserLevels(Engine& engine);
 
 }  // namespace sparkify

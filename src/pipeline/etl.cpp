@@ -148,7 +148,8 @@ Status StageLogs(Engine& engine, Source& logs, const EtlOptions& options, int64_
   return Status::Ok();
 }
 
-// --direct: the logs go into songplays and time as they are decoded; users follow at the end.
+// --direct: the logs go into songplays, time and direct_user_events as they are decoded; users
+// and user_levels follow at the end.
 Status LoadLogsDirect(Engine& engine, Source& logs, const EtlOptions& options, int64_t run_id,
                       int64_t& next_file_id, DirectLoadState& state, LoadReport& report,
                       Progress& progress) {
@@ -156,10 +157,10 @@ Status LoadLogsDirect(Engine& engine, Source& logs, const EtlOptions& options, i
   StagerSettings settings{.run_id = run_id,
                           .source_name = "logs",
                           .table = "songplays",
-                          .columns = &DirectPlayColumns(),
+                          .columns = &DirectEventColumns(),
                           .since = options.since,
                           .until = options.until,
-                          .open_writer = [&engine] { return OpenDirectPlayWriter(engine); },
+                          .open_writer = [&engine] { return OpenDirectEventWriter(engine); },
                           .can_take_back = false,
                           .max_record_size = options.max_record_size};
   SourceStager stager(engine, progress, std::move(settings));
@@ -302,6 +303,8 @@ Status LoadDirect(Run& run, Sources& sources) {
   SPARKIFY_RETURN_IF_ERROR(run.CheckCounts());
   SPARKIFY_RETURN_IF_ERROR(WriteDirectUsers(run.engine, state.users));
   run.Phase(kDirectUsersPhase);
+  SPARKIFY_RETURN_IF_ERROR(WriteDirectUserLevels(run.engine));
+  run.Phase(kDirectUserLevelsPhase);
   return Status::Ok();
 }
 

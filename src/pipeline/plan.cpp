@@ -155,14 +155,15 @@ Result<std::string> PlanRun(const EngineBlueprint& engine, Source& songs, Source
       SPARKIFY_RETURN_IF_ERROR(append("ledger_read", ledger_vars));
       out += fmt::format(
           "-- load logs (--direct): the client reads and decodes {} file(s); each play (page "
-          "NextSong) is matched against the catalog and written into songplays and time (INSERT "
-          "... ON CONFLICT DO NOTHING), each user's latest event kept in memory; the records it "
-          "rejects go into load_errors, one ledger row per file into load_files. A changed file "
-          "stops the run.\n",
+          "NextSong) is matched against the catalog and written into songplays and time, each "
+          "event of a user into direct_user_events (INSERT ... ON CONFLICT DO NOTHING), each "
+          "user's latest event kept in memory; the records it rejects go into load_errors, one "
+          "ledger row per file into load_files. A changed file stops the run.\n",
           s.listed->files.size());
       SPARKIFY_RETURN_IF_ERROR(append("direct_prepare_users"));
       out += "-- run_users: this run's latest event per user (INSERT ... VALUES)\n";
       SPARKIFY_RETURN_IF_ERROR(append("direct_users"));
+      SPARKIFY_RETURN_IF_ERROR(append("direct_user_levels"));
       continue;
     }
     SPARKIFY_RETURN_IF_ERROR(append("ledger_read", ledger_vars));

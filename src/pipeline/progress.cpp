@@ -43,7 +43,7 @@ std::string FormatBytes(int64_t bytes) {
 
 std::string FormatTransfer(std::string_view source, const TransferProgress& p) {
   std::string line =
-      fmt::format("{}: {}/{} files", source, Thousands(p.files_done), Thousands(p.files_total));
+      fmt::format("{}: {}/{} files", source, WithThousandsSeparators(p.files_done), WithThousandsSeparators(p.files_total));
   if (p.bytes_total > 0) {
     const double share = static_cast<double>(p.bytes_done) / static_cast<double>(p.bytes_total);
     line += fmt::format(", {}/{} ({:.0f}%)", FormatBytes(p.bytes_done), FormatBytes(p.bytes_total),
@@ -59,7 +59,7 @@ std::string FormatTransfer(std::string_view source, const TransferProgress& p) {
           s >= 60 ? fmt::format(", ETA {}:{:02}", s / 60, s % 60) : fmt::format(", ETA {} s", s);
     }
   }
-  return line + fmt::format(", {} records", Thousands(p.records));
+  return line + fmt::format(", {} records", WithThousandsSeparators(p.records));
 }
 
 }  // namespace sparkify

@@ -80,20 +80,20 @@ std::string FormatReportJson(const LoadReport& r) {
 
 std::string FormatReportText(const LoadReport& r) {
   auto source_line = [](const char* name, const SourceCounts& c) {
-    std::string files = fmt::format("{} files read", Thousands(c.files));
+    std::string files = fmt::format("{} files read", WithThousandsSeparators(c.files));
     if (c.files_replaced) files += fmt::format(" ({} replacing a changed file)", c.files_replaced);
-    if (c.files_skipped) files += fmt::format(", {} unchanged skipped", Thousands(c.files_skipped));
+    if (c.files_skipped) files += fmt::format(", {} unchanged skipped", WithThousandsSeparators(c.files_skipped));
     if (c.files_out_of_range) {
-      files += fmt::format(", {} outside --since/--until", Thousands(c.files_out_of_range));
+      files += fmt::format(", {} outside --since/--until", WithThousandsSeparators(c.files_out_of_range));
     }
     if (c.entries_skipped) {
-      files += fmt::format(", {} entries skipped (see the warnings)", Thousands(c.entries_skipped));
+      files += fmt::format(", {} entries skipped (see the warnings)", WithThousandsSeparators(c.entries_skipped));
     }
     const std::string repaired =
-        c.repaired ? fmt::format(" ({} repaired)", Thousands(c.repaired)) : std::string();
+        c.repaired ? fmt::format(" ({} repaired)", WithThousandsSeparators(c.repaired)) : std::string();
     return fmt::format("  {}: {}; {} records read: {} loaded{}, {} filtered, {} quarantined\n",
-                       name, files, Thousands(c.read), Thousands(c.loaded), repaired,
-                       Thousands(c.filtered), Thousands(c.quarantined));
+                       name, files, WithThousandsSeparators(c.read), WithThousandsSeparators(c.loaded), repaired,
+                       WithThousandsSeparators(c.filtered), WithThousandsSeparators(c.quarantined));
   };
   std::string out = fmt::format("sparkify etl: run {} on {} finished in {:.2f} s\n", r.run_id,
                                 r.engine, r.total_seconds);
@@ -102,11 +102,11 @@ std::string FormatReportText(const LoadReport& r) {
   const int64_t songplays = r.tables.count("songplays") ? r.tables.at("songplays") : 0;
   out += fmt::format(
       "  songplays: {} added; {} of {} matched to the catalog ({:.2f}%)\n",
-      Thousands(r.songplays_added), Thousands(r.songplays_matched), Thousands(songplays),
+      WithThousandsSeparators(r.songplays_added), WithThousandsSeparators(r.songplays_matched), WithThousandsSeparators(songplays),
       songplays ? 100.0 * static_cast<double>(r.songplays_matched) / static_cast<double>(songplays)
                 : 0.0);
   out += "  tables:";
-  for (const auto& [name, rows] : r.tables) out += fmt::format(" {} {};", name, Thousands(rows));
+  for (const auto& [name, rows] : r.tables) out += fmt::format(" {} {};", name, WithThousandsSeparators(rows));
   out.back() = '\n';
   out += "  seconds:";
   for (const auto& [name, seconds] : r.phase_seconds)

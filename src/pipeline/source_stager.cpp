@@ -211,9 +211,9 @@ class SourceStager::Impl {
     SPARKIFY_RETURN_IF_ERROR(WriteLedger());
     progress_.Line(fmt::format(
         "{}: {} files read ({}), {} records in {:.2f} s{}", settings_.source_name,
-        Thousands(counts.files), FormatBytes(counts.bytes), Thousands(counts.read),
+        WithThousandsSeparators(counts.files), FormatBytes(counts.bytes), WithThousandsSeparators(counts.read),
         transfer.seconds,
-        counts.files_skipped ? "; " + Thousands(counts.files_skipped) + " unchanged skipped" : ""));
+        counts.files_skipped ? "; " + WithThousandsSeparators(counts.files_skipped) + " unchanged skipped" : ""));
     return Status::Ok();
   }
 

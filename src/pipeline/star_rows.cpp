@@ -1,5 +1,6 @@
 #include "pipeline/star_rows.h"
 
+#include <algorithm>
 #include <cmath>
 #include <tuple>
 
@@ -120,6 +121,8 @@ void LatestUsers::Offer(int64_t user_id, int64_t ts, int64_t session_id, int64_t
                         std::optional<std::string_view> level) {
   auto [it, inserted] = users_.try_emplace(user_id);
   UserState& user = it->second;
+  const int64_t earliest_ts = inserted ? ts : std::min(ts, user.earliest_ts);
+  user.earliest_ts = earliest_ts;
   if (!inserted && std::tie(ts, session_id, item_in_session) <=
                        std::tie(user.ts, user.session_id, user.item_in_session)) {
     return;  // not later: the first seen among equals stays
@@ -127,7 +130,7 @@ void LatestUsers::Offer(int64_t user_id, int64_t ts, int64_t session_id, int64_t
   auto copy = [](std::optional<std::string_view> v) {
     return v ? std::optional<std::string>(*v) : std::nullopt;
   };
-  user = {ts,           session_id, item_in_session, copy(first_name), copy(last_name),
+  user = {ts,           session_id, item_in_session, earliest_ts, copy(first_name), copy(last_name),
           copy(gender), copy(level)};
 }
 

@@ -58,9 +58,11 @@ class SongCatalog {
 };
 
 // A user's latest event (transform_users.sql): by timestamp, then session, then item in
-// session, the first seen (by file and line) among equals.
+// session, the first seen (by file and line) among equals; and the earliest timestamp seen,
+// from which direct_user_levels.sql recomputes the user's level history.
 struct UserState {
   int64_t ts = 0, session_id = 0, item_in_session = 0;
+  int64_t earliest_ts = 0;
   std::optional<std::string> first_name, last_name, gender, level;
 };
 

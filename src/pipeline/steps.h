@@ -14,16 +14,17 @@ inline constexpr const char* kStagedRowsQuery =
     "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM staging_events LIMIT 1) AS e) + "
     "(SELECT COUNT(*) FROM (SELECT 1 FROM staging_songs LIMIT 1) AS s)";
 
-inline constexpr const char* kTransformSteps[] = {"transform_songs", "transform_artists",
-                                                  "transform_users", "transform_songplays",
-                                                  "transform_time"};
+inline constexpr const char* kTransformSteps[] = {"transform_songs",     "transform_artists",
+                                                  "transform_users",     "transform_user_levels",
+                                                  "transform_songplays", "transform_time"};
 
 // --direct (SQLite): the catalog's transforms run before the logs are read (the plays are matched
-// as they stream in); then the phases that load the events and the users.
+// as they stream in); then the phases that load the events, the users and the user levels.
 inline constexpr const char* kDirectCatalogSteps[] = {"transform_songs", "transform_artists",
                                                       "rematch_songplays"};
 inline constexpr const char* kDirectLoadPhase = "direct_songplays_time";
 inline constexpr const char* kDirectUsersPhase = "direct_users";
+inline constexpr const char* kDirectUserLevelsPhase = "direct_user_levels";
 
 // --direct needs an engine that loads the star rows itself (SQLite).
 inline Status CheckDirectSupported(const EngineTraits& traits, bool direct) {
@@ -34,7 +35,7 @@ inline Status CheckDirectSupported(const EngineTraits& traits, bool direct) {
 
 // The tables whose row counts the load report gives.
 inline constexpr const char* kReportedTables[] = {"staging_events", "staging_songs", "songplays",
-                                                  "users",          "songs",         "artists",
-                                                  "time",           "load_errors"};
+                                                  "users",          "user_levels",   "songs",
+                                                  "artists",        "time",          "load_errors"};
 
 }  // namespace sparkify

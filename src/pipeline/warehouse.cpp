@@ -97,9 +97,30 @@ Result<std::unique_ptr<Engine>> OpenEngine(const Config& config, WarehouseAccess
   connection.read_only = access == WarehouseAccess::kReadOnly;
   if (config.engine == "postgres") return OpenPostgresEngine(connection);
   if (config.engine == "redshift") {
+    // libpq would try the local socket, which is never a Redshift cluster.
+    if (config.database.empty() && config.host.empty()) {
+      return Status::InvalidArgument(
+          (config.config_file.empty() ? "" : config.config_file + ": ") +
+          "[CLUSTER] HOST: missing; Redshift (chosen by " + config.engine_origin +
+          ") needs the cluster's endpoint there (`sparkify cluster create` writes it) or a "
+          "connection string in --database");
+    }
     return RedshiftEngine::Open({connection, StagingOptions(config)});
   }
   return Status::InvalidArgument("engine '" + config.engine + "' is not available in this build");
+}
+
+std::string DescribeWarehouse(const Config& config) {
+  std::string target;
+  if (config.engine == "sqlite") {
+    target = "file " + (config.database.empty() ? SqliteOptions{}.path : config.database);
+  } else {
+    target = DescribeTarget(ConnectionOptions(config));
+  }
+  const std::string origin = config.engine_origin == Config{}.engine_origin
+                                 ? config.engine_origin
+                                 : "from " + config.engine_origin;
+  return fmt::format("engine {} ({}), {}", config.engine, origin, target);
 }
 
 Result<EngineBlueprint> EngineBlueprintFor(const Config& config) {
@@ -113,10 +134,10 @@ Result<EngineBlueprint> EngineBlueprintFor(const Config& config) {
                       config.schema + ">), waiting up to lock_timeout";
   } else if (config.engine == "redshift") {
     blueprint.traits = RedshiftEngine::Traits();
-    auto lock = RedshiftEngine::LockStatement(std::max(config.lock_timeout_seconds * 1000, 1),
-                                              "{{statement_timeout}}");
-    if (!lock.ok()) return lock.status();
-    blueprint.begin = "BEGIN;\n" + *lock;
+    auto begin = RedshiftEngine::BeginStatements(std::max(config.lock_timeout_seconds * 1000, 1),
+                                                 "{{statement_timeout}}");
+    if (!begin.ok()) return begin.status();
+    blueprint.begin = *begin;
     blueprint.staging = std::make_unique<RedshiftStaging>(StagingOptions(config), nullptr);
   } else {
     return Status::InvalidArgument("engine '" + config.engine + "' is not available in this build");

@@ -98,7 +98,7 @@ std::string FormatStatusText(const WarehouseStatus& s) {
   std::string out = fmt::format("sparkify status: {} warehouse {}\n", s.engine,
                                 Printable(TargetText(s.target), false, false));
   out += "  tables:";
-  for (const auto& [table, rows] : s.tables) out += fmt::format(" {} {};", table, Thousands(rows));
+  for (const auto& [table, rows] : s.tables) out += fmt::format(" {} {};", table, WithThousandsSeparators(rows));
   out.back() = '\n';
   if (s.first_play && s.last_play) {
     out += fmt::format("  plays from {} to {} (UTC)\n", *s.first_play, *s.last_play);
@@ -112,22 +112,22 @@ std::string FormatStatusText(const WarehouseStatus& s) {
     if (run.status == "failed") {
       out += "error: " + PrintableText(run.error.value_or("")) + "\n";
     } else {
-      out += fmt::format("{} files in the ledger, {} records quarantined\n", Thousands(run.files),
-                         Thousands(run.quarantined));
+      out += fmt::format("{} files in the ledger, {} records quarantined\n", WithThousandsSeparators(run.files),
+                         WithThousandsSeparators(run.quarantined));
     }
   }
   out += "  files in the ledger:";
   if (s.files.empty()) out += " none;";
   for (const LedgerFiles& f : s.files) {
-    out += fmt::format(" {} {} ({} bytes{});", PrintableText(f.source), Thousands(f.files),
-                       Thousands(f.bytes),
-                       f.records ? ", " + Thousands(*f.records) + " records" : std::string());
+    out += fmt::format(" {} {} ({} bytes{});", PrintableText(f.source), WithThousandsSeparators(f.files),
+                       WithThousandsSeparators(f.bytes),
+                       f.records ? ", " + WithThousandsSeparators(*f.records) + " records" : std::string());
   }
   out.back() = '\n';
-  out += fmt::format("  quarantined: {} records{}\n", Thousands(s.quarantined),
+  out += fmt::format("  quarantined: {} records{}\n", WithThousandsSeparators(s.quarantined),
                      s.quarantined ? " (list them with `sparkify errors`), most frequent:" : "");
   for (const QuarantineReason& r : s.reasons) {
-    out += fmt::format("    {:>8} {}: {}\n", Thousands(r.records), PrintableText(r.source),
+    out += fmt::format("    {:>8} {}: {}\n", WithThousandsSeparators(r.records), PrintableText(r.source),
                        PrintableText(r.reason));
   }
   return out;
@@ -178,10 +178,10 @@ std::string FormatQuarantineText(const QuarantineListing& listing, const ErrorFi
   if (listing.matching == 0) {
     out += "no quarantined record matches\n";
   } else if (shown < listing.matching) {
-    out += fmt::format("{} of {} matching records shown (--limit {})\n", Thousands(shown),
-                       Thousands(listing.matching), filter.limit);
+    out += fmt::format("{} of {} matching records shown (--limit {})\n", WithThousandsSeparators(shown),
+                       WithThousandsSeparators(listing.matching), filter.limit);
   } else {
-    out += fmt::format("{} matching record{}\n", Thousands(listing.matching),
+    out += fmt::format("{} matching record{}\n", WithThousandsSeparators(listing.matching),
                        listing.matching == 1 ? "" : "s");
   }
   return out;

@@ -121,33 +121,61 @@ Result<Endpoint> ParseEndpoint(const std::string& url) {
   return endpoint;
 }
 
-Result<AwsSettings> ResolveAwsSettings(const S3Options& options, const GetEnv& env) {
-  auto get = [&](const char* name) -> std::string {
-    auto v = env(name);
-    return v ? *v : std::string();
-  };
-  AwsSettings settings;
-  settings.region = options.region;
-  if (settings.region.empty()) settings.region = get("AWS_REGION");
-  if (settings.region.empty()) settings.region = get("AWS_DEFAULT_REGION");
-  if (settings.region.empty()) settings.region = kDefaultRegion;
-
-  std::string endpoint = options.endpoint_url;
-  if (endpoint.empty()) endpoint = get("AWS_ENDPOINT_URL_S3");
-  if (endpoint.empty()) endpoint = get("AWS_ENDPOINT_URL");
-  if (!endpoint.empty()) {
-    auto parsed = ParseEndpoint(endpoint);
-    if (!parsed.ok()) return parsed.status();
-    settings.endpoint = *parsed;
-  } else {
-    settings.endpoint.scheme = "https";
+std::string ResolveRegion(const std::string& explicit_region, const GetEnv& env) {
+  if (!explicit_region.empty()) return explicit_region;
+  for (const char* name : {"AWS_REGION", "AWS_DEFAULT_REGION"}) {
+    if (auto v = env(name); v && !v->empty()) return *v;
   }
+  return kDefaultRegion;
+}
+
+Result<Endpoint> ResolveServiceEndpoint(const std::string& explicit_url, const GetEnv& env,
+                                        const std::string& service_id) {
+  std::string url = explicit_url;
+  for (const std::string& name :
+       {"AWS_ENDPOINT_URL_" + service_id, std::string("AWS_ENDPOINT_URL")}) {
+    if (!url.empty()) break;
+    if (auto v = env(name)) url = *v;
+  }
+  if (url.empty()) {
+    Endpoint aws;
+    aws.scheme = "https";
+    return aws;
+  }
+  return ParseEndpoint(url);
+}
+
+Result<AwsSettings> ResolveAwsSettings(const S3Options& options, const GetEnv& env) {
+  AwsSettings settings;
+  settings.region = ResolveRegion(options.region, env);
+  auto endpoint = ResolveServiceEndpoint(options.endpoint_url, env, "S3");
+  if (!endpoint.ok()) return endpoint.status();
+  settings.endpoint = *endpoint;
 
   if (options.no_sign_request) {
     settings.anonymous = true;
     settings.credential_source = "none (--no-sign-request)";
     return settings;
   }
+  auto credentials = ResolveCredentials(
+      options, env, "set them, or pass --no-sign-request to read a public bucket anonymously");
+  if (!credentials.ok()) return credentials.status();
+  settings.credentials = credentials->first;
+  settings.credential_source = credentials->second;
+  return settings;
+}
+
+Result<std::pair<sigv4::Credentials, std::string>> ResolveCredentials(const S3Options& options,
+                                                                      const GetEnv& env,
+                                                                      const std::string& hint) {
+  auto get = [&](const char* name) -> std::string {
+    auto v = env(name);
+    return v ? *v : std::string();
+  };
+  struct {
+    sigv4::Credentials credentials;
+    std::string credential_source;
+  } settings;
   if (!options.access_key_id.empty()) {
     settings.credentials = {options.access_key_id, options.secret_access_key,
                             options.session_token};
@@ -177,10 +205,20 @@ Result<AwsSettings> ResolveAwsSettings(const S3Options& options, const GetEnv& e
     return Status::InvalidArgument(
         "no AWS credentials found (looked in: [AWS] KEY/SECRET, AWS_ACCESS_KEY_ID and "
         "AWS_SECRET_ACCESS_KEY, " +
-        settings.credential_source +
-        "); set them, or pass --no-sign-request to read a public bucket anonymously");
+        settings.credential_source + "); " + hint);
   }
-  return settings;
+  return std::make_pair(settings.credentials, settings.credential_source);
+}
+
+std::string Redact(std::string text, const sigv4::Credentials& credentials) {
+  for (const std::string* secret : {&credentials.secret_access_key, &credentials.session_token}) {
+    if (secret->size() < 4) continue;  // too short to search for without false hits
+    for (size_t pos = 0; (pos = text.find(*secret, pos)) != std::string::npos;) {
+      text.replace(pos, secret->size(), "[redacted]");
+      pos += 10;
+    }
+  }
+  return text;
 }
 
 }  // namespace sparkify

@@ -16,35 +16,6 @@ namespace {
 
 constexpr size_t kMaxErrorBody = 64 * 1024;
 
-// RAII owners of the two curl handles we use.
-struct CurlEasyDeleter {
-  void operator()(CURL* handle) const noexcept { curl_easy_cleanup(handle); }
-};
-using CurlEasy = std::unique_ptr<CURL, CurlEasyDeleter>;
-
-class CurlHeaderList {
- public:
-  bool Append(const std::string& line) {
-    curl_slist* head = curl_slist_append(list_.get(), line.c_str());
-    if (head == nullptr) return false;
-    (void)list_.release();  // `head` is the same list, grown
-    list_.reset(head);
-    return true;
-  }
-  curl_slist* get() const { return list_.get(); }
-
- private:
-  struct Deleter {
-    void operator()(curl_slist* list) const noexcept { curl_slist_free_all(list); }
-  };
-  std::unique_ptr<curl_slist, Deleter> list_;
-};
-
-void GlobalInit() {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 std::string LowerCopy(std::string_view s) {
   std::string out(s);
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -65,25 +36,6 @@ bool VirtualHostable(const std::string& bucket) {
   return std::all_of(bucket.begin(), bucket.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
   });
-}
-
-bool RetryableCurlCode(CURLcode code) {
-  switch (code) {
-    case CURLE_COULDNT_RESOLVE_HOST:
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_SEND_ERROR:
-    case CURLE_RECV_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_SSL_CONNECT_ERROR:
-    case CURLE_WEIRD_SERVER_REPLY:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-      return true;
-    default:
-      return false;
-  }
 }
 
 bool RetryableHttp(long status, const std::string& code) {
@@ -188,15 +140,8 @@ int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
 class S3Client::Impl {
  public:
   explicit Impl(S3ClientOptions options) : options_(std::move(options)) {
-    GlobalInit();
     if (!options_.clock) options_.clock = [] { return std::chrono::system_clock::now(); };
-    if (options_.retry.max_attempts < 1) options_.retry.max_attempts = 1;
-    // Test-only: SPARKIFY_TEST_S3_BACKOFF_MS=N shortens every backoff to at most N ms, so the
-    // suite can run the sparkify binary through failing S3 endpoints without waiting seconds.
-    if (const char* ms = std::getenv("SPARKIFY_TEST_S3_BACKOFF_MS")) {
-      options_.retry.base_delay = options_.retry.max_delay =
-          std::chrono::milliseconds(std::strtol(ms, nullptr, 10));
-    }
+    options_.retry = WithTestBackoff(options_.retry);
   }
 
   Result<Response> Execute(const Call& call) {
@@ -254,21 +199,6 @@ class S3Client::Impl {
   std::atomic<int64_t> requests_{0}, retries_{0}, bytes_received_{0};
 
  private:
-  CURL* Acquire() {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!idle_.empty()) {
-      CURL* handle = idle_.back().release();
-      idle_.pop_back();
-      return handle;
-    }
-    return curl_easy_init();
-  }
-
-  void Release(CURL* handle) {
-    std::lock_guard<std::mutex> lock(mu_);
-    idle_.emplace_back(handle);
-  }
-
   CURLcode PerformOnce(const Call& call, Response& response) {
     const RequestTarget target = TargetOf(options_.settings, call.bucket, call.key);
     sigv4::Request request;
@@ -298,23 +228,14 @@ class S3Client::Impl {
     std::string url = target.Url(options_.settings.endpoint.scheme);
     if (!call.query.empty()) url += "?" + sigv4::CanonicalQuery(call.query);
 
-    CURL* raw = Acquire();
-    if (raw == nullptr) return CURLE_FAILED_INIT;
-    CurlEasy handle(raw);
-    curl_easy_reset(raw);  // keeps the handle's live connections
+    CurlEasy handle = pool_.Acquire();
+    if (!handle) return CURLE_FAILED_INIT;
+    CURL* raw = handle.get();
     Transfer transfer{&call, &response, 0, &cancelled_, &bytes_received_};
     curl_easy_setopt(raw, CURLOPT_URL, url.c_str());
     curl_easy_setopt(raw, CURLOPT_HTTPHEADER, headers.get());
     curl_easy_setopt(raw, CURLOPT_PATH_AS_IS, 1L);  // S3 keys may hold "/../" and "//"
-    curl_easy_setopt(raw, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(raw, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_1_1));
-    curl_easy_setopt(raw, CURLOPT_USERAGENT, "sparkify/" SPARKIFY_VERSION);
-    curl_easy_setopt(raw, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(options_.connect_timeout.count()));
-    curl_easy_setopt(raw, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(raw, CURLOPT_LOW_SPEED_TIME,
-                     static_cast<long>(options_.stall_timeout.count()));
-    curl_easy_setopt(raw, CURLOPT_TCP_KEEPALIVE, 1L);
+    ApplyCommonOptions(raw, {options_.connect_timeout, options_.stall_timeout});
     curl_easy_setopt(raw, CURLOPT_HEADERFUNCTION, OnHeader);
     curl_easy_setopt(raw, CURLOPT_HEADERDATA, &transfer);
     curl_easy_setopt(raw, CURLOPT_WRITEFUNCTION, OnBody);
@@ -339,7 +260,7 @@ class S3Client::Impl {
     }
     // A handle whose transfer failed may hold a broken connection: drop it.
     if (code == CURLE_OK) {
-      Release(handle.release());
+      pool_.Release(std::move(handle));
     }
     return code;
   }
@@ -413,7 +334,7 @@ class S3Client::Impl {
   std::mutex mu_;
   std::condition_variable wake_;
   std::atomic<bool> cancelled_{false};
-  std::vector<CurlEasy> idle_;
+  CurlPool pool_;
 };
 
 S3Client::S3Client(S3ClientOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
@@ -546,38 +467,6 @@ Status ParseS3Uri(const std::string& uri, std::string& bucket, std::string& pref
     return Status::InvalidArgument(uri + ": no bucket name (expected s3://bucket/prefix)");
   }
   return Status::Ok();
-}
-
-std::chrono::milliseconds BackoffCeiling(const RetryPolicy& policy, int retry) {
-  const int shift = std::clamp(retry - 1, 0, 30);
-  const int64_t base = policy.base_delay.count();
-  const int64_t cap = policy.max_delay.count();
-  return std::chrono::milliseconds(
-      std::max<int64_t>(0, std::min<int64_t>(cap, base > (cap >> shift) ? cap : base << shift)));
-}
-
-std::chrono::milliseconds BackoffDelay(const RetryPolicy& policy, int retry, uint64_t random) {
-  const int64_t ceiling = BackoffCeiling(policy, retry).count();
-  if (ceiling <= 0) return std::chrono::milliseconds(0);
-  return std::chrono::milliseconds(
-      static_cast<int64_t>(random % static_cast<uint64_t>(ceiling + 1)));
-}
-
-std::chrono::milliseconds MaxTotalBackoff(const RetryPolicy& policy) {
-  std::chrono::milliseconds total{0};
-  for (int retry = 1; retry < policy.max_attempts; ++retry) total += BackoffCeiling(policy, retry);
-  return total;
-}
-
-std::string Redact(std::string text, const sigv4::Credentials& credentials) {
-  for (const std::string* secret : {&credentials.secret_access_key, &credentials.session_token}) {
-    if (secret->size() < 4) continue;  // too short to search for without false hits
-    for (size_t pos = 0; (pos = text.find(*secret, pos)) != std::string::npos;) {
-      text.replace(pos, secret->size(), "[redacted]");
-      pos += 10;
-    }
-  }
-  return text;
 }
 
 }  // namespace sparkify

@@ -24,24 +24,13 @@
 #include <string_view>
 #include <vector>
 
+#include "aws/http_transport.h"
 #include "s3/aws_settings.h"
 #include "s3/s3_xml.h"
 #include "source/source.h"
 #include "sparkify/status.h"
 
 namespace sparkify {
-
-// The AWS SDKs' "standard" retry mode (docs.aws.amazon.com/sdkref/latest/guide/
-// feature-retry-behavior.html; boto3's retries guide): exponential backoff with base 2 and full
-// jitter, the delay before retry i being uniform in [0, min(base * 2^(i-1), 20 s)], base 1 s.
-// Standard mode makes 3 attempts by default; sparkify makes 5 (S3 asks clients to keep retrying
-// SlowDown), so a failing request waits at most 1 + 2 + 4 + 8 = 15 s in all (MaxTotalBackoff)
-// before the run gives up, 7.5 s on average.
-struct RetryPolicy {
-  int max_attempts = 5;  // first try included
-  std::chrono::milliseconds base_delay{1000};
-  std::chrono::milliseconds max_delay{20000};
-};
 
 struct S3ClientOptions {
   AwsSettings settings;
@@ -103,15 +92,5 @@ RequestTarget TargetOf(const AwsSettings& settings, const std::string& bucket,
 
 // "s3://bucket/prefix" -> bucket and prefix (the prefix may be empty).
 Status ParseS3Uri(const std::string& uri, std::string& bucket, std::string& prefix);
-
-// The longest delay before retry number `retry` (1-based): min(max, base * 2^(retry-1)).
-std::chrono::milliseconds BackoffCeiling(const RetryPolicy& policy, int retry);
-// The delay before retry number `retry`: `random` reduced to [0, BackoffCeiling] (full jitter).
-std::chrono::milliseconds BackoffDelay(const RetryPolicy& policy, int retry, uint64_t random);
-// The longest a request can wait between its attempts: the sum of the retries' ceilings.
-std::chrono::milliseconds MaxTotalBackoff(const RetryPolicy& policy);
-
-// Replaces every occurrence of the credentials' secret key and session token by "[redacted]".
-std::string Redact(std::string text, const sigv4::Credentials& credentials);
 
 }  // namespace sparkify

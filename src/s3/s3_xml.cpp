@@ -111,6 +111,58 @@ std::string XmlElementText(std::string_view xml, std::string_view name) {
   return XmlDecode(xml.substr(start, len));
 }
 
+std::string_view XmlElementContent(std::string_view xml, std::string_view name) {
+  size_t len = 0, end = 0;
+  const size_t start = FindElement(xml, name, 0, len, end);
+  if (start == std::string_view::npos) return {};
+  return xml.substr(start, len);
+}
+
+std::string_view XmlChildContent(std::string_view xml, std::string_view name) {
+  int depth = 0;
+  for (size_t pos = xml.find('<'); pos != std::string_view::npos; pos = xml.find('<', pos + 1)) {
+    if (pos + 1 >= xml.size()) break;
+    const char next = xml[pos + 1];
+    if (next == '?' || next == '!') continue;  // declarations, comments, CDATA
+    const size_t gt = xml.find('>', pos);
+    if (gt == std::string_view::npos) break;
+    if (next == '/') {
+      --depth;
+      continue;
+    }
+    const bool empty = xml[gt - 1] == '/';
+    if (depth == 0 && pos + 1 + name.size() < xml.size() &&
+        xml.compare(pos + 1, name.size(), name) == 0) {
+      const char after = xml[pos + 1 + name.size()];
+      if (after == '>' || after == '/' || after == ' ' || after == '\t' || after == '\r' ||
+          after == '\n') {
+        if (empty) return {};
+        size_t len = 0, end = 0;
+        const size_t start = FindElement(xml, name, pos, len, end);
+        return start == std::string_view::npos ? std::string_view() : xml.substr(start, len);
+      }
+    }
+    if (!empty) ++depth;
+  }
+  return {};
+}
+
+std::string XmlChildText(std::string_view xml, std::string_view name) {
+  return XmlDecode(XmlChildContent(xml, name));
+}
+
+std::vector<std::string_view> XmlElementContents(std::string_view xml, std::string_view name) {
+  std::vector<std::string_view> found;
+  size_t pos = 0, len = 0, end = 0;
+  while (true) {
+    const size_t start = FindElement(xml, name, pos, len, end);
+    if (start == std::string_view::npos) break;
+    found.push_back(xml.substr(start, len));
+    pos = end;
+  }
+  return found;
+}
+
 bool ListObjectsV2Complete(std::string_view xml) {
   while (!xml.empty() &&
          (xml.back() == ' ' || xml.back() == '\t' || xml.back() == '\r' || xml.back() == '\n')) {

@@ -1,4 +1,5 @@
-// The two XML documents sparkify reads from S3: a ListObjectsV2 result page and an error body.
+// The two XML documents sparkify reads from S3: a ListObjectsV2 result page and an error body;
+// and the element lookups the AWS Query-protocol answers (IAM, Redshift, EC2) are read with.
 //
 // The parser is minimal but exact for what S3 sends: elements are found by name inside their
 // parent (<Contents> for objects), text is entity-decoded (&amp; &lt; &gt; &quot; &apos; and
@@ -39,6 +40,19 @@ std::string XmlDecode(std::string_view text);
 
 // The decoded text of the first <name>...</name> in `xml` ("" when absent; <name/> is empty).
 std::string XmlElementText(std::string_view xml, std::string_view name);
+
+// The raw (undecoded) content of the first <name>...</name> in `xml`, "" when absent: the
+// sub-document to look into, e.g. <Endpoint> of a Redshift <Cluster>. Elements of the same name
+// must not nest.
+std::string_view XmlElementContent(std::string_view xml, std::string_view name);
+// The raw content of the <name> element that is a direct child of `xml` (depth 0: not inside
+// another element of it), "" when there is none: a Redshift <Cluster>'s own <NumberOfNodes>,
+// not the one of its <PendingModifiedValues>.
+std::string_view XmlChildContent(std::string_view xml, std::string_view name);
+// XmlChildContent, decoded.
+std::string XmlChildText(std::string_view xml, std::string_view name);
+// The raw content of every <name> element of `xml`, in order (e.g. each <member> of a list).
+std::vector<std::string_view> XmlElementContents(std::string_view xml, std::string_view name);
 
 // Whether `xml` ends with </ListBucketResult> (trailing whitespace allowed): a page that does not
 // was cut short on the way, however well-formed its first objects are.

@@ -41,5 +41,25 @@ SELECT songplay_id, COUNT(*) AS copies FROM songplays GROUP BY songplay_id HAVIN
 SELECT song_id, COUNT(*) AS copies FROM songs GROUP BY song_id HAVING COUNT(*) > 1;
 -- time.start_time is unique (Redshift does not enforce keys, so every engine checks).
 SELECT start_time, COUNT(*) AS copies FROM time GROUP BY start_time HAVING COUNT(*) > 1;
+-- user_levels' key (user, valid_from, the opening event's session and item) is unique (Redshift
+-- does not enforce keys, so every engine checks).
+SELECT user_id, valid_from, first_session_id, first_item_in_session, COUNT(*) AS copies
+FROM user_levels
+GROUP BY user_id, valid_from, first_session_id, first_item_in_session
+HAVING COUNT(*) > 1;
 -- users.user_id is unique (Redshift does not enforce keys, so every engine checks).
 SELECT user_id, COUNT(*) AS copies FROM users GROUP BY user_id HAVING COUNT(*) > 1;
+-- Every user has exactly one current level stretch (valid_to NULL) in user_levels, and it is
+-- users.user_level (NULL included).
+SELECT u.user_id, u.user_level, COUNT(l.user_id) AS current_stretches,
+       MIN(l.user_level) AS current_level
+FROM users u
+LEFT JOIN user_levels l ON l.user_id = u.user_id AND l.valid_to IS NULL
+GROUP BY u.user_id, u.user_level
+HAVING COUNT(l.user_id) <> 1
+    OR CASE WHEN u.user_level IS NULL THEN MIN(l.user_level) IS NOT NULL
+            WHEN MIN(l.user_level) IS NULL THEN TRUE
+            ELSE MIN(l.user_level) <> u.user_level END;
+-- Every user_levels.user_id is a user.
+SELECT l.user_id, l.valid_from FROM user_levels l
+WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.user_id = l.user_id);

@@ -1,17 +1,25 @@
-BEGIN;
 -- The run's lock. Redshift has no advisory locks: LOCK takes an ACCESS EXCLUSIVE lock on a table
 -- until the transaction ends, "waiting if necessary for any conflicting locks to be released"
 -- (r_LOCK.html). The table is sparkify_lock, which holds no rows and which nothing else reads,
--- so runs (and create-tables) take turns without blocking queries of the star schema; it is
--- created when missing, since create-tables takes the lock before any table exists (two very
--- first runs of a new schema may then both try to create it: one waits, then fails). Redshift has
--- no lock_timeout: statement_timeout (r_statement_timeout.html) bounds the wait, then is set back.
-SET statement_timeout TO 10000;
+-- so runs (and create-tables) take turns without blocking queries of the star schema.
+--
+-- Order matters. A Redshift transaction takes its snapshot at its first SELECT, DML or CREATE
+-- TABLE, so the table is created before BEGIN (in its own, autocommitted statement) and LOCK is
+-- the transaction's first statement: a run that waited then sees everything the run before it
+-- committed (etl_runs, load_files), instead of a stale snapshot or a serializable isolation
+-- violation (ERROR 1023) at commit. Redshift has no lock_timeout: statement_timeout
+-- (r_statement_timeout.html), set before BEGIN, bounds the wait, and is set back after the lock
+-- (and again after a rollback, which undoes a SET made inside the transaction).
 CREATE TABLE IF NOT EXISTS sparkify_lock (run_id BIGINT);
+SET statement_timeout TO 10000;
+BEGIN;
 LOCK sparkify_lock;
 SET statement_timeout TO '0';
+-- Every table, for create-tables (which then creates them again).
+-- The tables every engine has (drop_tables.sql).
 DROP TABLE IF EXISTS songplays;
 DROP TABLE IF EXISTS users;
+DROP TABLE IF EXISTS user_levels;
 DROP TABLE IF EXISTS songs;
 DROP TABLE IF EXISTS artists;
 DROP TABLE IF EXISTS time;
@@ -156,6 +164,19 @@ CREATE TABLE IF NOT EXISTS users (
   last_session_id      BIGINT NOT NULL,
   last_item_in_session BIGINT NOT NULL
 ) DISTSTYLE ALL SORTKEY (user_id);
+
+-- users.user_level's history (transform_user_levels.sql), as in sql/postgres/create_tables.sql.
+-- A small dimension like users: DISTSTYLE ALL, sorted by user and time, the order in which the
+-- transform deletes a user's stretches and analyses read a user's history.
+CREATE TABLE IF NOT EXISTS user_levels (
+  user_id               BIGINT NOT NULL,
+  user_level            VARCHAR(256),
+  valid_from            TIMESTAMP NOT NULL,
+  valid_to              TIMESTAMP,
+  first_session_id      BIGINT NOT NULL,
+  first_item_in_session BIGINT NOT NULL,
+  PRIMARY KEY (user_id, valid_from, first_session_id, first_item_in_session)
+) DISTSTYLE ALL SORTKEY (user_id, valid_from);
 
 CREATE TABLE IF NOT EXISTS songs (
   song_id       VARCHAR(256) NOT NULL PRIMARY KEY,

@@ -11,16 +11,21 @@
 -- logs: "s3://udacity-dend/log_data": 2 file(s)
 --   "s3://udacity-dend/log_data/2018/11/2018-11-01-events.json"  7151 bytes  ETag a1b2c3d4e5f60718293a4b5c6d7e8f90
 --   "s3://udacity-dend/log_data/2018/11/2018-11-02 \"odd\\name\".json"  110 bytes  ETag b1b2c3d4e5f60718293a4b5c6d7e8f90
-BEGIN;
 -- The run's lock. Redshift has no advisory locks: LOCK takes an ACCESS EXCLUSIVE lock on a table
 -- until the transaction ends, "waiting if necessary for any conflicting locks to be released"
 -- (r_LOCK.html). The table is sparkify_lock, which holds no rows and which nothing else reads,
--- so runs (and create-tables) take turns without blocking queries of the star schema; it is
--- created when missing, since create-tables takes the lock before any table exists (two very
--- first runs of a new schema may then both try to create it: one waits, then fails). Redshift has
--- no lock_timeout: statement_timeout (r_statement_timeout.html) bounds the wait, then is set back.
-SET statement_timeout TO 10000;
+-- so runs (and create-tables) take turns without blocking queries of the star schema.
+--
+-- Order matters. A Redshift transaction takes its snapshot at its first SELECT, DML or CREATE
+-- TABLE, so the table is created before BEGIN (in its own, autocommitted statement) and LOCK is
+-- the transaction's first statement: a run that waited then sees everything the run before it
+-- committed (etl_runs, load_files), instead of a stale snapshot or a serializable isolation
+-- violation (ERROR 1023) at commit. Redshift has no lock_timeout: statement_timeout
+-- (r_statement_timeout.html), set before BEGIN, bounds the wait, and is set back after the lock
+-- (and again after a rollback, which undoes a SET made inside the transaction).
 CREATE TABLE IF NOT EXISTS sparkify_lock (run_id BIGINT);
+SET statement_timeout TO 10000;
+BEGIN;
 LOCK sparkify_lock;
 SET statement_timeout TO '{{statement_timeout}}';
 SELECT MAX(run_id) FROM etl_runs;
@@ -99,15 +104,16 @@ MANIFEST
 MAXERROR 100000
 COMPUPDATE OFF
 STATUPDATE OFF;
--- The records the last COPY of this session rejected: STL_LOAD_ERRORS rows of the query
--- PG_LAST_COPY_ID() names (r_STL_LOAD_ERRORS.html, PG_LAST_COPY_ID.html). The CHAR columns are
--- blank-padded, hence TRIM. raw_line is cut at 1024 bytes and has its multibyte characters
--- replaced by periods; line_number is the last line of the rejected JSON object.
--- (SYS_LOAD_ERROR_DETAIL, the newer view, has no raw line.)
-SELECT TRIM(filename) AS filename, line_number, TRIM(colname) AS colname,
-       TRIM(err_reason) AS err_reason, TRIM(raw_line) AS raw_line
-FROM stl_load_errors
-WHERE query = PG_LAST_COPY_ID()
+-- The records the last COPY of this session rejected, from SYS_LOAD_ERROR_DETAIL
+-- (SYS_LOAD_ERROR_DETAIL.html): the view Redshift Serverless has (it cannot read STL views) and
+-- that also covers queries run on concurrency-scaling clusters. The CHAR columns are
+-- blank-padded, hence TRIM. It has no raw line: the record is named by file and line, where
+-- line_number is the last line of the rejected JSON object. copy_errors_stl.sql is used instead
+-- on clusters without this view (redshift_engine.cpp probes for it when it connects).
+SELECT TRIM(file_name) AS filename, line_number, TRIM(column_name) AS colname,
+       TRIM(error_message) AS err_reason, CAST(NULL AS VARCHAR(1)) AS raw_line
+FROM sys_load_error_detail
+WHERE query_id = PG_LAST_COPY_ID()
 ORDER BY filename, line_number;
 -- each record COPY rejected: a load_errors row (INSERT ... VALUES)
 -- One batch of files loaded by the cluster itself: listed in a manifest written for this run, or,
@@ -141,15 +147,16 @@ MANIFEST
 MAXERROR 100000
 COMPUPDATE OFF
 STATUPDATE OFF;
--- The records the last COPY of this session rejected: STL_LOAD_ERRORS rows of the query
--- PG_LAST_COPY_ID() names (r_STL_LOAD_ERRORS.html, PG_LAST_COPY_ID.html). The CHAR columns are
--- blank-padded, hence TRIM. raw_line is cut at 1024 bytes and has its multibyte characters
--- replaced by periods; line_number is the last line of the rejected JSON object.
--- (SYS_LOAD_ERROR_DETAIL, the newer view, has no raw line.)
-SELECT TRIM(filename) AS filename, line_number, TRIM(colname) AS colname,
-       TRIM(err_reason) AS err_reason, TRIM(raw_line) AS raw_line
-FROM stl_load_errors
-WHERE query = PG_LAST_COPY_ID()
+-- The records the last COPY of this session rejected, from SYS_LOAD_ERROR_DETAIL
+-- (SYS_LOAD_ERROR_DETAIL.html): the view Redshift Serverless has (it cannot read STL views) and
+-- that also covers queries run on concurrency-scaling clusters. The CHAR columns are
+-- blank-padded, hence TRIM. It has no raw line: the record is named by file and line, where
+-- line_number is the last line of the rejected JSON object. copy_errors_stl.sql is used instead
+-- on clusters without this view (redshift_engine.cpp probes for it when it connects).
+SELECT TRIM(file_name) AS filename, line_number, TRIM(column_name) AS colname,
+       TRIM(error_message) AS err_reason, CAST(NULL AS VARCHAR(1)) AS raw_line
+FROM sys_load_error_detail
+WHERE query_id = PG_LAST_COPY_ID()
 ORDER BY filename, line_number;
 -- each record COPY rejected: a load_errors row (INSERT ... VALUES)
 SELECT COUNT(*) FROM load_songs;
@@ -234,15 +241,16 @@ MANIFEST
 MAXERROR 100000
 COMPUPDATE OFF
 STATUPDATE OFF;
--- The records the last COPY of this session rejected: STL_LOAD_ERRORS rows of the query
--- PG_LAST_COPY_ID() names (r_STL_LOAD_ERRORS.html, PG_LAST_COPY_ID.html). The CHAR columns are
--- blank-padded, hence TRIM. raw_line is cut at 1024 bytes and has its multibyte characters
--- replaced by periods; line_number is the last line of the rejected JSON object.
--- (SYS_LOAD_ERROR_DETAIL, the newer view, has no raw line.)
-SELECT TRIM(filename) AS filename, line_number, TRIM(colname) AS colname,
-       TRIM(err_reason) AS err_reason, TRIM(raw_line) AS raw_line
-FROM stl_load_errors
-WHERE query = PG_LAST_COPY_ID()
+-- The records the last COPY of this session rejected, from SYS_LOAD_ERROR_DETAIL
+-- (SYS_LOAD_ERROR_DETAIL.html): the view Redshift Serverless has (it cannot read STL views) and
+-- that also covers queries run on concurrency-scaling clusters. The CHAR columns are
+-- blank-padded, hence TRIM. It has no raw line: the record is named by file and line, where
+-- line_number is the last line of the rejected JSON object. copy_errors_stl.sql is used instead
+-- on clusters without this view (redshift_engine.cpp probes for it when it connects).
+SELECT TRIM(file_name) AS filename, line_number, TRIM(column_name) AS colname,
+       TRIM(error_message) AS err_reason, CAST(NULL AS VARCHAR(1)) AS raw_line
+FROM sys_load_error_detail
+WHERE query_id = PG_LAST_COPY_ID()
 ORDER BY filename, line_number;
 -- each record COPY rejected: a load_errors row (INSERT ... VALUES)
 SELECT COUNT(*) FROM load_events;
@@ -365,6 +373,49 @@ FROM (
                       UNION SELECT user_id FROM replaced_events)
 ) AS latest
 WHERE pick = 1;
+-- user_levels (Redshift): each user's level history (a type-2 slowly changing dimension), as
+-- sql/sqlite/transform_user_levels.sql (the reasons are there): the stretches of each user
+-- touched by this run or by a replaced file version are deleted and computed again from all of
+-- that user's staged events, an event delivered twice counting once. Without IS DISTINCT FROM,
+-- a level differs from the previous one by a CASE that treats NULL as a level of its own.
+-- Within one COPY batch (one file id, line 0) which copy of a repeated event counts is not
+-- defined, as for users (README).
+-- https://docs.aws.amazon.com/redshift/latest/dg/r_WF_LAG.html
+-- https://docs.aws.amazon.com/redshift/latest/dg/r_WF_LEAD.html
+DELETE FROM user_levels
+WHERE user_id IN (SELECT user_id FROM staging_events WHERE file_id >= {{first_file_id}}
+                  UNION SELECT user_id FROM replaced_events);
+
+INSERT INTO user_levels (user_id, user_level, valid_from, valid_to, first_session_id,
+                         first_item_in_session)
+SELECT user_id, level, valid_from,
+       LEAD(valid_from) OVER (PARTITION BY user_id ORDER BY ts, session_id, item_in_session),
+       session_id, item_in_session
+FROM (
+  SELECT user_id, level, ts, session_id, item_in_session,
+         TIMESTAMP 'epoch' + (ts / 1000) * INTERVAL '1 second'
+                           + (ts % 1000) * INTERVAL '0.001 second' AS valid_from
+  FROM (
+    SELECT user_id, level, ts, session_id, item_in_session,
+           ROW_NUMBER() OVER (PARTITION BY user_id ORDER BY ts, session_id, item_in_session)
+             AS position,
+           LAG(level) OVER (PARTITION BY user_id ORDER BY ts, session_id, item_in_session)
+             AS previous_level
+    FROM (
+      SELECT user_id, level, ts, session_id, item_in_session,
+             ROW_NUMBER() OVER (PARTITION BY user_id, ts, session_id, item_in_session
+                                ORDER BY file_id, line) AS copy
+      FROM staging_events
+      WHERE user_id IN (SELECT user_id FROM staging_events WHERE file_id >= {{first_file_id}}
+                        UNION SELECT user_id FROM replaced_events)
+    ) AS events
+    WHERE copy = 1
+  ) AS ordered
+  WHERE position = 1
+     OR CASE WHEN level IS NULL THEN previous_level IS NOT NULL
+             WHEN previous_level IS NULL THEN TRUE
+             ELSE level <> previous_level END
+) AS stretch_starts;
 -- songplays (Redshift): one row per distinct NextSong event (session, item in session, user,
 -- timestamp), as sql/sqlite/transform_songplays.sql. Redshift lacks what the other dialects use
 -- here: ON CONFLICT (an event already in songplays is left out by an anti-join instead), IS NOT
@@ -470,12 +521,19 @@ SELECT songplay_id, COUNT(*) AS copies FROM songplays GROUP BY songplay_id HAVIN
 SELECT song_id, COUNT(*) AS copies FROM songs GROUP BY song_id HAVING COUNT(*) > 1;
 -- time.start_time is unique (Redshift does not enforce keys, so every engine checks).
 SELECT start_time, COUNT(*) AS copies FROM time GROUP BY start_time HAVING COUNT(*) > 1;
+-- user_levels' key (user, valid_from, the opening event's session and item) is unique (Redshift
+-- does not enforce keys, so every engine checks).
+SELECT user_id, valid_from, first_session_id, first_item_in_session, COUNT(*) AS copies
+FROM user_levels
+GROUP BY user_id, valid_from, first_session_id, first_item_in_session
+HAVING COUNT(*) > 1;
 -- users.user_id is unique (Redshift does not enforce keys, so every engine checks).
 SELECT user_id, COUNT(*) AS copies FROM users GROUP BY user_id HAVING COUNT(*) > 1;
 SELECT COUNT(*) FROM staging_events;
 SELECT COUNT(*) FROM staging_songs;
 SELECT COUNT(*) FROM songplays;
 SELECT COUNT(*) FROM users;
+SELECT COUNT(*) FROM user_levels;
 SELECT COUNT(*) FROM songs;
 SELECT COUNT(*) FROM artists;
 SELECT COUNT(*) FROM time;
