@@ -34,7 +34,7 @@ expect() {
   fi
 }
 
-expect "etl" e
+expect "etl errors" e
 expect "create-tables check" c
 expect "-h --help --version" -
 expect "--engine" etl --eng
