@@ -59,6 +59,22 @@ TEST(Cli, CreateTablesDryRunPrintsTheStatementsAndTouchesNothing) {
   EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
+TEST(Cli, EtlJsonGivesOneObjectAlsoForAUsageError) {
+  testing::TempDir dir;
+  auto result =
+      testing::RunSparkify("etl --json --since 2018-13-45", "cd " + dir.path().string() + " &&");
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(
+      result.out.rfind("{\"status\": \"failed\", \"error\": \"sparkify etl: --since: expected a "
+                       "calendar date YYYY-MM-DD, got '2018-13-45'; see 'sparkify etl "
+                       "--help'\", ",
+                       0),
+      0u)
+      << result.out;
+  EXPECT_EQ(std::count(result.out.begin(), result.out.end(), '\n'), 1) << result.out;
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+}
+
 // The course's dwh.cfg, unchanged: [CLUSTER], [IAM_ROLE], [S3], no [WAREHOUSE].
 const char* kCourseDwhCfg = R"([CLUSTER]
 HOST=dwhcluster.abc123.us-west-2.redshift.amazonaws.com

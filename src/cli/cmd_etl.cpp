@@ -153,6 +153,20 @@ void Setup(CLI::App& app, const char* name, const char* description, bool create
 
 }  // namespace
 
+void PrintJsonOfUsageError(const std::vector<std::string>& args, const std::string& message) {
+  const auto command = std::find_if(args.begin(), args.end(),
+                                    [](const std::string& a) { return a.empty() || a[0] != '-'; });
+  if (command == args.end() || (*command != "etl" && *command != "run")) return;
+  const auto has = [&](const char* flag) {
+    return std::find(args.begin(), args.end(), flag) != args.end();
+  };
+  if (!has("--json") || has("--dry-run")) return;
+  LoadReport report;
+  report.error = message;
+  report.started_at = report.finished_at = IsoUtc(std::time(nullptr));
+  std::printf("%s\n", FormatReportJson(report).c_str());
+}
+
 void SetupEtl(CLI::App& app, Outcome outcome) {
   Setup(app, "etl",
         "Extract both sources, stage them and transform them into the star schema. Files already "

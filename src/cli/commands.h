@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "sparkify/config.h"
 #include "sparkify/s3_options.h"
@@ -47,6 +48,9 @@ void SetupGenerate(CLI::App& app, Outcome outcome);
 void SetupCluster(CLI::App& app, Outcome outcome);
 void SetupReport(CLI::App& app, Outcome outcome);
 void SetupStatus(CLI::App& app, Outcome outcome);
+// `etl --json` and `run --json` print one JSON object also for a usage error (`message`, the
+// line on stderr without its "sparkify: error: "): the command line `args` (argv[1..]) decides.
+void PrintJsonOfUsageError(const std::vector<std::string>& args, const std::string& message);
 void SetupErrors(CLI::App& app, Outcome outcome);
 
 }  // namespace sparkify::cli

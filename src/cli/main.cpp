@@ -85,9 +85,12 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     // Every other parse error is a usage error: one line, exit code 2.
-    const std::string line =
-        sparkify::cli::UsageErrorLine(app, e, std::vector<std::string>(argv + 1, argv + argc));
+    const std::vector<std::string> args(argv + 1, argv + argc);
+    const std::string line = sparkify::cli::UsageErrorLine(app, e, args);
     std::fprintf(stderr, "%s\n", line.c_str());
+    const std::string prefix = "sparkify: error: ";
+    sparkify::cli::PrintJsonOfUsageError(
+        args, line.rfind(prefix, 0) == 0 ? line.substr(prefix.size()) : line);
     return sparkify::cli::kUsageExitCode;
   }
   if (!status.ok()) {

@@ -3,7 +3,6 @@
 //   -> transforms (songs, artists, users, songplays, time) -> counts -> commit.
 #include <fmt/format.h>
 
-#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -16,6 +15,7 @@
 #include "pipeline/direct_load.h"
 #include "pipeline/key_checks.h"
 #include "pipeline/progress.h"
+#include "pipeline/run_record.h"
 #include "pipeline/server_stager.h"
 #include "pipeline/source_stager.h"
 #include "pipeline/staging.h"
@@ -376,92 +376,7 @@ Status RunInTransaction(Engine& engine, const EtlOptions& options, LoadReport& r
   return CountTables(run, *songplays_before);
 }
 
-// The most of a failed run's error etl_runs.error keeps, cut at a character boundary.
-constexpr size_t kRecordedErrorBytes = 4096;
-
-std::string CutUtf8(std::string text, size_t bytes) {
-  if (text.size() <= bytes) return text;
-  size_t end = bytes;
-  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-  text.resize(end);
-  return text;
-}
-
-// After the failed run rolled back: records it, with its error and report, in a transaction of
-// its own (under the run's lock again, so its run_id is the next one). The run's own error is the
-// one to report: when recording fails too, nothing more is said.
-void RecordFailedRun(Engine& engine, LoadReport& report, const std::string& started_at,
-                     const std::string& finished_at) {
-  Status status = engine.Begin();
-  if (status.ok()) {
-    auto run_id = QueryInteger(engine, "SELECT MAX(run_id) FROM etl_runs");
-    if (run_id.ok()) {
-      report.run_id = *run_id + 1;
-      const bool backslashes = engine.traits().backslash_escapes_in_literals;
-      status = engine.Execute(fmt::format(
-          "INSERT INTO etl_runs (run_id, started_at, finished_at, status, error, report) VALUES "
-          "({}, '{}', '{}', 'failed', {}, {})",
-          report.run_id, started_at, finished_at,
-          SqlQuote(CutUtf8(report.error.value_or(""), kRecordedErrorBytes), backslashes),
-          SqlQuote(FormatReportJson(report), backslashes)));
-    } else {
-      status = run_id.status();
-    }
-    if (status.ok()) status = engine.Commit();
-    // Else not recorded: the warehouse cannot be written (a lost connection, a full disk),
-    // which the run's own error says already.
-    if (!status.ok()) (void)engine.Rollback();
-  }
-  if (!status.ok()) report.run_id = 0;  // the report names no run that is not there
-}
-
 }  // namespace
-
-Result<ErrorBudget> ParseErrorBudget(const std::string& text) {
-  ErrorBudget budget;
-  const bool percent = !text.empty() && text.back() == '%';
-  const std::string number = percent ? text.substr(0, text.size() - 1) : text;
-  if (percent) {
-    const auto value = ParseNumber<double>(number);
-    if (value && *value >= 0 && *value <= 100) {
-      budget.max_percent = *value;
-      return budget;
-    }
-  } else {
-    const auto value = ParseNumber<int64_t>(number);
-    if (value && *value >= 0) {
-      budget.max_count = *value;
-      return budget;
-    }
-  }
-  return Status::InvalidArgument("--max-errors: invalid value '" + text +
-                                 "' (expected a count such as 100 or a percentage such as 0.5%)");
-}
-
-Result<size_t> ParseRecordSizeLimit(const std::string& text) {
-  static constexpr std::pair<std::string_view, size_t> kUnits[] = {
-      {"KiB", size_t{1} << 10}, {"MiB", size_t{1} << 20}, {"GiB", size_t{1} << 30},
-      {"K", size_t{1} << 10},   {"M", size_t{1} << 20},   {"G", size_t{1} << 30}};
-  std::string_view number = text;
-  size_t unit = 1;
-  for (const auto& [suffix, bytes] : kUnits) {
-    if (number.size() > suffix.size() && number.substr(number.size() - suffix.size()) == suffix) {
-      number.remove_suffix(suffix.size());
-      unit = bytes;
-      break;
-    }
-  }
-  uint64_t value = 0;
-  const auto parsed = std::from_chars(number.data(), number.data() + number.size(), value);
-  constexpr uint64_t kMax = uint64_t{4} << 30;  // simdjson's largest document
-  if (parsed.ec == std::errc() && parsed.ptr == number.data() + number.size() && value > 0 &&
-      value <= kMax / unit && value * unit >= 1024) {
-    return static_cast<size_t>(value * unit);
-  }
-  return Status::InvalidArgument("--max-record-size: invalid value '" + text +
-                                 "' (expected bytes from 1024 to 4GiB, such as 1048576, 64MiB or "
-                                 "1G)");
-}
 
 EtlOutcome RunEtlReporting(Engine& engine, const EtlOptions& options) {
   const auto started = std::chrono::steady_clock::now();
