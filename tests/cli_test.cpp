@@ -75,26 +75,10 @@ TEST(Cli, EtlJsonGivesOneObjectAlsoForAUsageError) {
   EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
-// The course's dwh.cfg, unchanged: [CLUSTER], [IAM_ROLE], [S3], no [WAREHOUSE].
-const char* kCourseDwhCfg = R"([CLUSTER]
-HOST=dwhcluster.abc123.us-west-2.redshift.amazonaws.com
-DB_NAME=dwh
-DB_USER=dwhuser
-DB_PASSWORD=Passw0rd
-DB_PORT=5439
-
-[IAM_ROLE]
-ARN='arn:aws:iam::123456789012:role/dwhRole'
-
-[S3]
-LOG_DATA='s3://udacity-dend/log_data'
-LOG_JSONPATH='s3://udacity-dend/log_json_path.json'
-SONG_DATA='s3://udacity-dend/song_data'
-)";
-
 TEST(Cli, TheCoursesDwhCfgMeansRedshiftAndTheFirstLineSaysSo) {
   testing::TempDir dir;
-  testing::WriteFile(dir / "dwh.cfg", kCourseDwhCfg);
+  testing::WriteFile(dir / "dwh.cfg",
+                     testing::ReadFile(testing::FixturesDir() / "config" / "course_dwh.cfg"));
   auto result =
       testing::RunSparkify("create-tables --dry-run", "cd " + dir.path().string() + " &&");
   EXPECT_EQ(result.exit_code, 0) << result.err;

@@ -9,6 +9,8 @@
 namespace sparkify {
 namespace {
 
+using testing::FixturesDir;
+using testing::ReadFile;
 using testing::TempDir;
 using testing::WriteFile;
 
@@ -20,25 +22,9 @@ GetEnv FakeEnv(std::map<std::string, std::string> vars) {
   };
 }
 
-const char* kOriginalDwhCfg = R"([CLUSTER]
-HOST=dwhcluster.abc123.us-west-2.redshift.amazonaws.com
-DB_NAME=dwh
-DB_USER=dwhuser
-DB_PASSWORD=Passw0rd
-DB_PORT=5439
-
-[IAM_ROLE]
-ARN='arn:aws:iam::123456789012:role/dwhRole'
-
-[S3]
-LOG_DATA='s3://udacity-dend/log_data'
-LOG_JSONPATH='s3://udacity-dend/log_json_path.json'
-SONG_DATA='s3://udacity-dend/song_data'
-)";
-
 TEST(Config, ReadsTheOriginalDwhCfg) {
   TempDir dir;
-  WriteFile(dir / "dwh.cfg", kOriginalDwhCfg);
+  WriteFile(dir / "dwh.cfg", ReadFile(FixturesDir() / "config" / "course_dwh.cfg"));
   ConfigOverrides o;
   o.config_file = (dir / "dwh.cfg").string();
   auto c = LoadConfig(o, FakeEnv({}));
@@ -57,7 +43,7 @@ TEST(Config, ReadsTheOriginalDwhCfg) {
 
 TEST(Config, TheEngineComesFromFlagVariableFileOrClusterSectionAndIsAttributed) {
   TempDir dir;
-  WriteFile(dir / "dwh.cfg", kOriginalDwhCfg);
+  WriteFile(dir / "dwh.cfg", ReadFile(FixturesDir() / "config" / "course_dwh.cfg"));
   WriteFile(dir / "local.cfg", "[S3]\nSONG_DATA=songs\n");
   ConfigOverrides o;
   o.config_file = (dir / "local.cfg").string();
