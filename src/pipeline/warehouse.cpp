@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "engine/postgres_connection.h"
 #include "engine/postgres_engine.h"
 #include "engine/redshift_engine.h"
 #include "engine/sql_catalog.h"
@@ -65,16 +66,14 @@ WarehouseTarget DescribeTarget(const Config& config) {
     target.user = config.db_user;
     return target;
   }
-  // A connection string as libpq reads it (its password is not looked at); a plain word is a
-  // database name (PostgresOptions::conninfo).
-  char* error = nullptr;
-  std::unique_ptr<PQconninfoOption, decltype(&PQconninfoFree)> options(
-      PQconninfoParse(config.database.c_str(), &error), &PQconninfoFree);
-  PQfreemem(error);
-  if (!options) {
-    if (config.database.find('=') == std::string::npos) target.database = config.database;
+  // A plain word is a database name, as Connect decides (PostgresOptions::conninfo); a
+  // connection string is read as libpq reads it (its password is not looked at).
+  if (!postgres::IsConnectionString(config.database)) {
+    target.database = config.database;
     return target;
   }
+  postgres::ConninfoHandle options(PQconninfoParse(config.database.c_str(), nullptr));
+  if (!options) return target;  // Connect reports why
   for (const PQconninfoOption* o = options.get(); o->keyword != nullptr; ++o) {
     if (o->val == nullptr) continue;
     const std::string_view key = o->keyword;
