@@ -11,12 +11,12 @@ binary=$1 output=$2
 # The subcommands `sparkify help COMMAND...` lists ("" for a command without any).
 subcommands() {
   if (($# == 0)); then set -- --help; else set -- help "$@"; fi
-  "$binary" "$@" | awk '/^Subcommands:/ { on = 1; next } on && /^$/ { exit }
+  "$binary" "$@" | awk '/^Subcommands:/ { on = 1; next } on && /^$/ { on = 0 }
     on && /^  [a-z]/ { print $1 }'
 }
 commands=$(subcommands)
 [[ -n $commands ]] || { echo "bash_completion.sh: no command in '$binary --help'" >&2; exit 1; }
-global=$("$binary" --help | awk '/^Options:/ { on = 1; next } on && /^$/ { exit }
+global=$("$binary" --help | awk '/^Options:/ { on = 1; next } on && /^$/ { on = 0 }
   on && /^  -/ { n = split($1, names, ","); for (i = 1; i <= n; i++) print names[i] }')
 
 # For one command: "options LIST", then one "choices OPTION VALUES", "files OPTION" or
@@ -24,7 +24,7 @@ global=$("$binary" --help | awk '/^Options:/ { on = 1; next } on && /^$/ { exit 
 describe() {
   "$binary" help "$@" | awk '
     /^Options:/ { on = 1; next }
-    on && /^$/ { exit }
+    on && /^$/ { on = 0 }
     on && /^  -/ {
       # "  NAMES [TYPE]  description": the description is two or more spaces away.
       spec = substr($0, 3)

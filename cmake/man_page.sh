@@ -13,7 +13,7 @@ trap 'rm -rf "$work"' EXIT
 # leading "[" (a section for help2man) made literal.
 roff() { sed -e 's/\\/\\e/g' -e 's/-/\\-/g' -e "s/^[.'[]/\\\\\&&/"; }
 
-commands=$("$binary" --help | awk '/^Subcommands:/ { on = 1; next } on && /^$/ { exit }
+commands=$("$binary" --help | awk '/^Subcommands:/ { on = 1; next } on && /^$/ { on = 0 }
   on && /^  [a-z]/ { print $1 }')
 [[ -n $commands ]] || { echo "man_page.sh: no command in '$binary --help'" >&2; exit 1; }
 
@@ -28,7 +28,7 @@ section() {
   head -n 1 "$work/help" | roff
   # Each option: "  NAMES [TYPE]  description", the description on the next line when the
   # names are long.
-  awk '/^Options:/ { on = 1; next } on && /^$/ { exit } on { print }' "$work/help" |
+  awk '/^Options:/ { on = 1; next } on && /^$/ { on = 0 } on { print }' "$work/help" |
     while IFS= read -r line; do
       if [[ $line == "  -"* ]]; then
         spec=${line#  }
@@ -58,7 +58,7 @@ section() {
     section "$command"
     # A command with subcommands (cluster): a section for each of them too.
     for sub in $("$binary" help "$command" | awk '/^Subcommands:/ { on = 1; next }
-      on && /^$/ { exit } on && /^  [a-z]/ { print $1 }'); do
+      on && /^$/ { on = 0 } on && /^  [a-z]/ { print $1 }'); do
       section "$command" "$sub"
     done
   done

@@ -56,7 +56,7 @@ touch "$work/warehouse.db"
 expect "$work/warehouse.db" check --database "$work/ware"
 
 # Every command the binary lists, and every option of every command, is offered.
-commands=$("$binary" --help | awk '/^Subcommands:/ { on = 1; next } on && /^$/ { exit }
+commands=$("$binary" --help | awk '/^Subcommands:/ { on = 1; next } on && /^$/ { on = 0 }
   on && /^  [a-z]/ { print $1 }')
 for command in $commands; do
   complete_words "${command:0:2}"
@@ -67,7 +67,7 @@ for command in $commands; do
   # A command with subcommands (cluster): each of them and its options too.
   subs=""
   [[ $command != help ]] && subs=$("$binary" help "$command" | awk '/^Subcommands:/ { on = 1; next }
-    on && /^$/ { exit } on && /^  [a-z]/ { print $1 }')
+    on && /^$/ { on = 0 } on && /^  [a-z]/ { print $1 }')
   for words in "$command" $(for sub in $subs; do echo "$command:$sub"; done); do
     # shellcheck disable=SC2086 # "cluster:create" becomes the words cluster create
     set -- ${words/:/ }

@@ -33,10 +33,13 @@ depends=" $(field Depends | sed 's/([^)]*)//g; s/,/ /g') "
 libraries=$(readelf -d "$binary" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
 [[ -n $libraries ]] || fail "readelf finds no shared library the binary needs"
 for library in $libraries; do
-  path=$(ldconfig -p | awk -v lib="$library" '$1 == lib && /x86-64/ { print $NF; exit }')
+  # The readers take all their input: one that stops early makes a long writer (ldconfig -p
+  # prints some 60 KB) die of SIGPIPE, and pipefail turns that into the script's exit 141.
+  path=$(ldconfig -p | awk -v lib="$library" '$1 == lib && /x86-64/ && !path { path = $NF }
+    END { print path }')
   [[ -n $path ]] || fail "$library is not known to ldconfig"
-  package=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | head -n 1 | cut -d: -f1) ||
-    package=$(dpkg -S "$path" | head -n 1 | cut -d: -f1)
+  package=$(dpkg -S "$(readlink -f "$path")" 2>/dev/null | awk -F: 'NR == 1 { print $1 }') ||
+    package=$(dpkg -S "$path" | awk -F: 'NR == 1 { print $1 }')
   [[ $depends == *" $package "* ]] || fail "$library comes from $package, not in Depends:$depends"
 done
 
