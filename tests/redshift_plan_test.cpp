@@ -261,14 +261,18 @@ TEST(RedshiftPlan, BlueprintTraitsMatchTheEngines) {
   const EngineTraits& b = blueprint->traits;
   EXPECT_EQ(a.name, b.name);
   EXPECT_EQ(a.sql_dialects, b.sql_dialects);
-  EXPECT_EQ(a.stages_through_client, b.stages_through_client);
   EXPECT_EQ(a.enforces_unique_keys, b.enforces_unique_keys);
   EXPECT_EQ(a.backslash_escapes_in_literals, b.backslash_escapes_in_literals);
+  // Whether the warehouse stages the files itself: the engine's server_staging(), the plan's.
+  EXPECT_EQ((*opened)->server_staging(), nullptr);
+  EXPECT_EQ(blueprint->staging, nullptr);
+  auto redshift_blueprint = EngineBlueprintFor(RedshiftConfig());
+  ASSERT_TRUE(redshift_blueprint.ok());
+  EXPECT_NE(redshift_blueprint->staging, nullptr);
 
   const EngineTraits redshift = RedshiftEngine::Traits();
   EXPECT_EQ(redshift.name, "redshift");
   EXPECT_EQ(redshift.sql_dialects, (std::vector<std::string>{"redshift", "postgres", "common"}));
-  EXPECT_FALSE(redshift.stages_through_client);
   EXPECT_FALSE(redshift.enforces_unique_keys);
   EXPECT_TRUE(redshift.backslash_escapes_in_literals);
 }

@@ -103,7 +103,6 @@ EngineTraits RedshiftEngine::Traits() {
   EngineTraits traits;
   traits.name = "redshift";
   traits.sql_dialects = {"redshift", "postgres", "common"};
-  traits.stages_through_client = false;
   traits.enforces_unique_keys = false;
   traits.backslash_escapes_in_literals = true;
   return traits;
