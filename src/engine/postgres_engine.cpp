@@ -327,6 +327,12 @@ Result<RunLock> RunLockFromSql(const std::string& text, std::string busy_reason)
   }
   RunLock lock;
   lock.before_begin = text.substr(0, at);
+  // Comments alone (try_lock_warehouse.sql) are no statement to send.
+  bool statements = false;
+  for (size_t line = 0; line < at && !statements; line = text.find('\n', line) + 1) {
+    statements = text.compare(line, 2, "--") != 0 && text[line] != '\n';
+  }
+  if (!statements) lock.before_begin.clear();
   lock.lock = text.substr(lock_start);
   const size_t rest = text.find_first_not_of(" \n", lock_end + 1);
   if (rest != std::string::npos) lock.after_rollback = text.substr(rest);
