@@ -30,7 +30,7 @@ Status FileDecoder::Decode(const InputFolder& folder, const SourceFile& file, in
         [&](const EventRecord& e, const RecordPosition& p) {
           ++counts.records;
           if (!rows || !status.ok()) return;
-          status = direct_ ? WriteDirectEvent(e, *direct_, *rows)
+          status = direct_ ? WriteDirectEvent(e, file_id, p.line, *direct_, *rows)
                            : WriteEventRow(e, file_id, p.line, *rows);
         },
         on_reject);

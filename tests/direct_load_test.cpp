@@ -1,11 +1,12 @@
-// --direct: the star rows computed in C++ (star_rows.h) against SQLite's own functions, and
-// whole warehouses loaded with --direct against warehouses loaded through staging_events and
-// the SQL transforms (the reference semantics), run after run.
+// The direct load (SQLite's default): the star rows computed in C++ (star_rows.h) against
+// SQLite's own functions, and whole warehouses loaded directly against warehouses loaded through
+// staging_events and the SQL transforms (--stage-events, the reference semantics), run after run.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <csignal>
 #include <random>
+#include <sstream>
 
 #include "pipeline/star_rows.h"
 #include "test_support.h"
@@ -122,12 +123,16 @@ TEST(StarRows, AUsersLatestEventIsTheFirstSeenAmongEquals) {
 // ---------------------------------------------------------------------------------------------
 // Whole warehouses: --direct against the staged reference
 
-// The star schema with the surrogate ids (plays are numbered in file and line order both ways),
-// the ledger without its times, and the quarantine.
-std::vector<std::string> Warehouse(const fs::path& db) {
+// The star schema with the surrogate ids (plays are numbered in file and line order both ways;
+// `with_ids` false leaves songplay_id out: a changed file's plays are numbered anew, in an order
+// of its own on each path), the ledger without its times, and the quarantine.
+std::vector<std::string> Warehouse(const fs::path& db, bool with_ids = true) {
   std::vector<std::string> out;
   for (const char* sql :
-       {"SELECT 'songplays', * FROM songplays ORDER BY songplay_id",
+       {with_ids ? "SELECT 'songplays', * FROM songplays ORDER BY songplay_id"
+                 : "SELECT 'songplays', start_time, user_id, song_id, artist_id, session_id, "
+                   "item_in_session, user_level, user_location, user_agent, song_title, "
+                   "artist_name, song_length, file_id, line FROM songplays ORDER BY 2, 6, 7, 3",
         "SELECT 'users', * FROM users ORDER BY user_id",
         "SELECT 'user_levels', * FROM user_levels ORDER BY user_id, valid_from",
         "SELECT 'songs', * FROM songs ORDER BY 2", "SELECT 'artists', * FROM artists ORDER BY 2",
@@ -141,23 +146,25 @@ std::vector<std::string> Warehouse(const fs::path& db) {
   return out;
 }
 
-// Two warehouses loaded run after run with the same arguments, one staged, one --direct.
+// Two warehouses loaded run after run with the same arguments, one staged (--stage-events), one
+// directly (the default).
 struct Twins {
   TempDir dir;
   fs::path staged = dir / "staged.db";
   fs::path direct = dir / "direct.db";
 
-  // Runs `args` on both; both must succeed and give the same warehouse.
-  void Run(const std::string& args, const std::string& where) {
+  // Runs `args` on both; both must succeed and give the same warehouse (`with_ids`: see
+  // Warehouse).
+  void Run(const std::string& args, const std::string& where, bool with_ids = true) {
     SCOPED_TRACE(where);
-    auto s = RunSparkify("run --max-errors 100 --database " + staged.string() + " " + args);
+    auto s = RunSparkify("run --stage-events --max-errors 100 --database " + staged.string() + " " +
+                         args);
     ASSERT_EQ(s.exit_code, 0) << s.err;
-    auto d =
-        RunSparkify("run --direct --max-errors 100 --database " + direct.string() + " " + args);
+    auto d = RunSparkify("run --max-errors 100 --database " + direct.string() + " " + args);
     ASSERT_EQ(d.exit_code, 0) << d.err;
-    const auto reference = Warehouse(staged);
+    const auto reference = Warehouse(staged, with_ids);
     ASSERT_GT(reference.size(), 10u);
-    EXPECT_EQ(Warehouse(direct), reference);
+    EXPECT_EQ(Warehouse(direct, with_ids), reference);
     EXPECT_EQ(SqliteInt(direct, "SELECT COUNT(*) FROM staging_events"), 0);
     EXPECT_EQ(RunSparkify("check --database " + direct.string()).exit_code, 0);
   }
@@ -244,8 +251,79 @@ TEST(DirectLoad, RunAfterRunTheWarehouseIsTheStagedOne) {
   EXPECT_GE(SqliteInt(twins.direct, "SELECT COUNT(*) FROM songplays WHERE artist_id = 'ARNEW9'"),
             1);
 
+  // A changed day: its first version's plays and user events are taken back; events it shares
+  // with another file (the late day-5 copy above) fall back to that copy.
+  const std::string day4 = testing::ReadFile(d.Day(4));
+  WriteFile(d.Day(4), day4.substr(day4.find('\n', day4.size() / 3) + 1));
+  WriteFile(d.Day(5), day5.substr(day5.find('\n') + 1));
+  twins.Run(d.Sources(), "changed days 4 and 5", /*with_ids=*/false);
+
   // And a full refresh of everything.
   twins.Run("--full-refresh " + d.Sources(), "full refresh");
+}
+
+// Copies of events in other files, with other attributes, then the files of the kept copies
+// changed in every way: lines dropped, attributes changed, the copy's file itself changed too.
+// Each step equals the staged warehouse, and the last a fresh load of the files as they are.
+TEST(DirectLoad, AChangedFileGivesWayToTheFirstRemainingCopy) {
+  Dataset d;
+  Twins twins;
+  twins.Run("--until 2018-11-12 " + d.Sources(), "days 1-12");
+  // Day 14 (not loaded yet) also holds 20 events of day 12, played by another name and level,
+  // and day 13 one of them again.
+  std::vector<std::string> day12;
+  {
+    std::istringstream in(testing::ReadFile(d.Day(12)));
+    for (std::string line; std::getline(in, line);) day12.push_back(line);
+  }
+  ASSERT_GT(day12.size(), 60u);
+  // The line with the other level and a first name starting with `name`.
+  auto altered = [](std::string line, const std::string& name) {
+    for (const auto& [from, to] :
+         {std::pair<std::string, std::string>{"\"level\":\"free\"", "\"level\":\"paid\""},
+          {"\"level\":\"paid\"", "\"level\":\"free\""}}) {
+      if (const size_t at = line.find(from); at != std::string::npos) {
+        line.replace(at, from.size(), to);
+        break;
+      }
+    }
+    if (const size_t at = line.find("\"firstName\":\""); at != std::string::npos) {
+      line.insert(at + 13, name);
+    }
+    return line;
+  };
+  std::string copies14, copies13;
+  for (size_t i = 10; i < 30; ++i) copies14 += altered(day12[i], "Copy") + "\n";
+  copies13 = altered(day12[15], "Other") + "\n";
+  WriteFile(d.Day(14), testing::ReadFile(d.Day(14)) + copies14);
+  WriteFile(d.Day(13), testing::ReadFile(d.Day(13)) + copies13);
+  twins.Run("--until 2018-11-14 " + d.Sources(), "days 13-14 with copies of day 12");
+
+  // Day 12 loses those 20 events and changes a name: the copies take their place, day 13's
+  // (the earlier file) for the one both hold.
+  std::string changed12;
+  for (size_t i = 0; i < day12.size(); ++i) {
+    if (i >= 10 && i < 30) continue;
+    changed12 += (i == 40 ? altered(day12[i], "Renamed") : day12[i]) + "\n";
+  }
+  WriteFile(d.Day(12), changed12);
+  twins.Run("--until 2018-11-14 " + d.Sources(), "day 12 changed", /*with_ids=*/false);
+  EXPECT_GT(SqliteInt(twins.direct,
+                      "SELECT COUNT(*) FROM direct_user_events WHERE first_name "
+                      "LIKE 'Copy%'"),
+            0);
+
+  // Then day 14 itself changes (its copies go too) and the rest of the month comes.
+  WriteFile(d.Day(14), testing::ReadFile(d.Day(14)).substr(
+                           0, testing::ReadFile(d.Day(14)).size() - copies14.size()));
+  twins.Run(d.Sources(), "day 14 changed, days 15-30", /*with_ids=*/false);
+  EXPECT_EQ(SqliteInt(twins.direct, "SELECT COUNT(*) FROM direct_event_copies"), 0);
+
+  TempDir fresh;
+  ASSERT_EQ(RunSparkify("run " + d.Args(fresh / "fresh.db")).exit_code, 0);
+  EXPECT_EQ(testing::StarTables(twins.direct), testing::StarTables(fresh / "fresh.db"));
+  EXPECT_EQ(SqliteRows(twins.direct, "SELECT * FROM user_levels ORDER BY 1, 3"),
+            SqliteRows(fresh / "fresh.db", "SELECT * FROM user_levels ORDER BY 1, 3"));
 }
 
 TEST(DirectLoad, GeneratedDataGivesTheStagedWarehouseAndTheExpectedCounts) {
@@ -267,26 +345,28 @@ TEST(DirectLoad, AWarehouseIsLoadedOneWayOrTheOther) {
   Dataset d;
   TempDir scratch;
   const fs::path staged = scratch / "staged.db", direct = scratch / "direct.db";
-  ASSERT_EQ(RunSparkify("run --until 2018-11-10 " + d.Args(staged)).exit_code, 0);
-  ASSERT_EQ(RunSparkify("run --direct --until 2018-11-10 " + d.Args(direct)).exit_code, 0);
+  ASSERT_EQ(RunSparkify("run --stage-events --until 2018-11-10 " + d.Args(staged)).exit_code, 0);
+  ASSERT_EQ(RunSparkify("run --until 2018-11-10 " + d.Args(direct)).exit_code, 0);
   const auto staged_before = DumpAll(staged), direct_before = DumpAll(direct);
 
   auto r = RunSparkify("run --direct " + d.Args(staged));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("keeps staged events"), std::string::npos) << r.err;
-  r = RunSparkify("run " + d.Args(direct));
+  r = RunSparkify("run --stage-events " + d.Args(direct));
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("was loaded with --direct"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("was loaded directly"), std::string::npos) << r.err;
   EXPECT_EQ(DumpAll(staged), staged_before);
   EXPECT_EQ(DumpAll(direct), direct_before);
+  r = RunSparkify("run --direct --stage-events " + d.Args(direct));
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("excludes"), std::string::npos) << r.err;
 
-  // A changed log file cannot be taken back without staged events: the run stops, naming it.
-  WriteFile(d.Day(4), Event(1541300000000, 950, 0) + "\n");
-  r = RunSparkify("run --direct " + d.Args(direct));
-  EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("2018-11-04-events.json: changed since it was loaded"), std::string::npos)
-      << r.err;
-  EXPECT_EQ(DumpAll(direct), direct_before);
+  // Without a flag a run continues the way the warehouse was loaded.
+  ASSERT_EQ(RunSparkify("run --until 2018-11-12 " + d.Args(staged)).exit_code, 0);
+  EXPECT_GT(SqliteInt(staged, "SELECT COUNT(*) FROM staging_events WHERE file_id > 10"), 0);
+  ASSERT_EQ(RunSparkify("run --until 2018-11-12 " + d.Args(direct)).exit_code, 0);
+  EXPECT_EQ(SqliteInt(direct, "SELECT COUNT(*) FROM staging_events"), 0);
+  EXPECT_EQ(testing::StarTables(staged), testing::StarTables(direct));
 
   // Only SQLite loads without staging; the plan says so without connecting anywhere.
   r = RunSparkify("etl --dry-run --direct --engine postgres --database 'host=/nonexistent' " +
@@ -295,14 +375,15 @@ TEST(DirectLoad, AWarehouseIsLoadedOneWayOrTheOther) {
   EXPECT_NE(r.err.find("--direct is for sqlite"), std::string::npos) << r.err;
   r = RunSparkify("etl --dry-run --direct " + d.Args(direct));
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_NE(r.out.find("-- load logs (--direct)"), std::string::npos);
+  EXPECT_NE(r.out.find("-- load logs (direct)"), std::string::npos);
   EXPECT_EQ(r.out.find("JOIN staging_events e ON e.rowid"),
             std::string::npos);  // no transform_users
 
   // --full-refresh switches either way and reloads everything.
   ASSERT_EQ(RunSparkify("run --direct --full-refresh " + d.Args(staged)).exit_code, 0);
-  ASSERT_EQ(RunSparkify("run --full-refresh " + d.Args(direct)).exit_code, 0);
+  ASSERT_EQ(RunSparkify("run --stage-events --full-refresh " + d.Args(direct)).exit_code, 0);
   EXPECT_EQ(SqliteInt(staged, "SELECT COUNT(*) FROM staging_events"), 0);
+  EXPECT_GT(SqliteInt(direct, "SELECT COUNT(*) FROM staging_events"), 0);
   EXPECT_EQ(testing::StarTables(staged), testing::StarTables(direct));
 }
 

@@ -56,7 +56,8 @@ struct Loaded {
 Loaded Load(const TempDir& dir, const std::string& name, const std::string& extra = "") {
   const fs::path db = dir / (name + ".db");
   Loaded l;
-  l.run = RunSparkify("run -q --json --max-errors 50% --database '" + db.string() +
+  // Staged, so that staging_events shows every record as it was decoded.
+  l.run = RunSparkify("run --stage-events -q --json --max-errors 50% --database '" + db.string() +
                       "' --song-data '" + (dir / "songs").string() + "' --log-data '" +
                       (dir / name).string() + "'" + extra);
   EXPECT_EQ(l.run.exit_code, 0) << l.run.err;

@@ -260,7 +260,9 @@ TEST(RedshiftPlan, ClientStagingEnginesShowTheirBulkLoads) {
     ListedSource songs({S3Object("s3://b/song_data/a.json", 10, "e1")}),
         logs({S3Object("s3://b/log_data/2018-11-01-events.json", 10, "e2"),
               S3Object("s3://b/log_data/2018-11-02-events.json", 10, "e3")});
-    auto plan = PlanRun(*engine, songs, logs, EtlOptions{}, "2018-11-30 23:00:00");
+    EtlOptions staged;  // SQLite loads the events directly unless asked to stage them
+    staged.event_load = EventLoad::kStaged;
+    auto plan = PlanRun(*engine, songs, logs, staged, "2018-11-30 23:00:00");
     ASSERT_TRUE(plan.ok()) << plan.status().message();
     EXPECT_NE(plan->find("bulk-loads their records into staging_songs"), std::string::npos);
     EXPECT_NE(plan->find("decodes 2 file(s) and bulk-loads their records into staging_events"),

@@ -58,7 +58,8 @@ TEST(Robustness, DirtyCorpusIsAccountedForExactly) {
             "{\"song_id\":null,\"artist_id\":\"ARX\"}\n{\"song_id\":\"SOX\",\"artist_id\":\"ARX\","
             "\"year\":\"abc\"}");
 
-  auto r = RunSparkify("run --json --max-errors 100 " + d.Args());
+  // Staged, so that staging_events shows each record as it was decoded.
+  auto r = RunSparkify("run --stage-events --json --max-errors 100 " + d.Args());
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const int64_t logs_read = 8056 + 3 + 6 + 2 + 2;
   EXPECT_NE(r.out.find(fmt::format("\"logs\": {{\"files\": 35, ")), std::string::npos) << r.out;
@@ -126,27 +127,44 @@ TEST(Robustness, OverTheErrorBudgetTheRunFailsAndChangesNothing) {
 
 TEST(Robustness, AKilledRunLeavesTheWarehouseAsBeforeAndTheNextRunCompletes) {
   Dataset d;
-  TempDir scratch;
-  // The reference: everything loaded by one clean run.
-  ASSERT_EQ(RunSparkify("run " + d.Args(scratch / "fresh.db")).exit_code, 0);
-  const auto expected = StarTables(scratch / "fresh.db");
-  // The base: the first half of the month.
-  ASSERT_EQ(RunSparkify("run --until 2018-11-15 " + d.Args(scratch / "base.db")).exit_code, 0);
-  const auto base = DumpAll(scratch / "base.db");
-
-  for (const char* step : {"begin", "after-songs", "after-logs", "after-transform_songs",
-                           "after-transform_artists", "after-transform_users",
-                           "after-transform_songplays", "after-transform_time", "before-commit"}) {
-    SCOPED_TRACE(step);
-    const fs::path db = scratch / (std::string(step) + ".db");
-    fs::copy_file(scratch / "base.db", db);
-    auto killed = RunSparkify("run " + d.Args(db), std::string("SPARKIFY_TEST_KILL_AT=") + step);
-    EXPECT_EQ(killed.exit_code, 128 + SIGKILL) << "the shell reports the kill: " << killed.err;
-    EXPECT_EQ(DumpAll(db), base);
-    auto again = RunSparkify("run " + d.Args(db));
-    ASSERT_EQ(again.exit_code, 0) << again.err;
-    EXPECT_EQ(StarTables(db), expected);
-    EXPECT_EQ(RunSparkify("check --database " + db.string()).exit_code, 0);
+  // Both loads: each stops at its own steps. The next run loads the second half of the month and
+  // a changed day 3 (half of it), whose first version it takes back.
+  struct Load {
+    std::string flags;
+    std::vector<std::string> steps;
+  };
+  const Load loads[] = {
+      {"", {"begin", "after-songs", "after-logs", "after-direct_take_back", "before-commit"}},
+      {"--stage-events ",
+       {"begin", "after-songs", "after-logs", "after-transform_songs", "after-transform_artists",
+        "after-transform_users", "after-transform_songplays", "after-transform_time",
+        "before-commit"}}};
+  const std::string day3 = testing::ReadFile(d.Day(3));
+  for (const Load& load : loads) {
+    SCOPED_TRACE(load.flags);
+    TempDir scratch;
+    WriteFile(d.Day(3), day3);
+    // The base: the first half of the month.
+    ASSERT_EQ(RunSparkify("run " + load.flags + "--until 2018-11-15 " + d.Args(scratch / "base.db"))
+                  .exit_code,
+              0);
+    const auto base = DumpAll(scratch / "base.db");
+    WriteFile(d.Day(3), day3.substr(0, day3.find('\n', day3.size() / 2) + 1));
+    // The reference: everything as it is now loaded by one clean run.
+    ASSERT_EQ(RunSparkify("run " + load.flags + d.Args(scratch / "fresh.db")).exit_code, 0);
+    const auto expected = StarTables(scratch / "fresh.db");
+    for (const std::string& step : load.steps) {
+      SCOPED_TRACE(step);
+      const fs::path db = scratch / (step + ".db");
+      fs::copy_file(scratch / "base.db", db);
+      auto killed = RunSparkify("run " + load.flags + d.Args(db), "SPARKIFY_TEST_KILL_AT=" + step);
+      EXPECT_EQ(killed.exit_code, 128 + SIGKILL) << "the shell reports the kill: " << killed.err;
+      EXPECT_EQ(DumpAll(db), base);
+      auto again = RunSparkify("run " + load.flags + d.Args(db));
+      ASSERT_EQ(again.exit_code, 0) << again.err;
+      EXPECT_EQ(StarTables(db), expected);
+      EXPECT_EQ(RunSparkify("check --database " + db.string()).exit_code, 0);
+    }
   }
 }
 
@@ -176,7 +194,8 @@ TEST(Robustness, AFileDeliveredTwiceUnderAnotherNameAddsNothing) {
             std::string::npos)
       << r.out;
   EXPECT_EQ(StarTables(d.db), star);
-  EXPECT_EQ(SqliteInt(d.db, "SELECT COUNT(*) FROM staging_events"), 8056);
+  EXPECT_EQ(SqliteInt(d.db, "SELECT COUNT(*) FROM direct_user_events"), 7770);
+  EXPECT_EQ(SqliteInt(d.db, "SELECT COUNT(*) FROM direct_event_copies"), 0);  // filtered: none
 }
 
 TEST(Robustness, AChangedFileReplacesWhatItsPreviousVersionContributed) {
@@ -205,8 +224,16 @@ TEST(Robustness, AChangedFileReplacesWhatItsPreviousVersionContributed) {
   TempDir scratch;
   ASSERT_EQ(RunSparkify("run " + d.Args(scratch / "fresh.db")).exit_code, 0);
   EXPECT_EQ(StarTables(d.db), StarTables(scratch / "fresh.db"));
-  EXPECT_EQ(SqliteInt(d.db, "SELECT COUNT(*) FROM staging_events"),
-            SqliteInt(scratch / "fresh.db", "SELECT COUNT(*) FROM staging_events"));
+  for (const char* table : {"direct_user_events", "direct_event_copies"}) {
+    EXPECT_EQ(testing::SqliteRows(d.db, std::string("SELECT user_id, start_time, session_id, "
+                                                    "item_in_session, user_level FROM ") +
+                                            table + " ORDER BY 1, 2, 3, 4"),
+              testing::SqliteRows(scratch / "fresh.db",
+                                  std::string("SELECT user_id, start_time, session_id, "
+                                              "item_in_session, user_level FROM ") +
+                                      table + " ORDER BY 1, 2, 3, 4"))
+        << table;
+  }
   EXPECT_EQ(RunSparkify("check --database " + d.db.string()).exit_code, 0);
 
   // --full-refresh reloads everything and ends in the same state.

@@ -175,14 +175,10 @@ std::string StarDigest(const fs::path& db) {
   return sigv4::Sha256Hex(all) + " (" + std::to_string(all.size()) + " bytes)";
 }
 
-const std::map<std::string, int64_t> kExpectedCounts = {{"staging_events", 8056},
-                                                        {"staging_songs", 71},
-                                                        {"songplays", 6820},
-                                                        {"users", 97},
-                                                        {"songs", 71},
-                                                        {"artists", 69},
-                                                        {"time", 6813},
-                                                        {"load_files", 101}};
+const std::map<std::string, int64_t> kExpectedCounts = {
+    {"staging_events", 0},  // loaded directly
+    {"staging_songs", 71}, {"songplays", 6820}, {"users", 97},      {"songs", 71},
+    {"artists", 69},       {"time", 6813},      {"load_files", 101}};
 
 // The environment of a sparkify run against `endpoint`, with dummy credentials.
 std::string RunEnv(const std::string& endpoint, const fs::path& home,

@@ -167,9 +167,11 @@ TEST(Status, PostgresShowsTheSameAsSqlite) {
   const std::string uri = Postgres().CreateDatabase("status_history");
   const History on_postgres = MakeHistory(d, "--engine postgres --database " + Quoted(uri));
   ExpectHistoryShown(on_postgres);
+  // SQLite loads the events directly, PostgreSQL stages them: all else is the same.
+  static const std::regex kStaged(R"("staging_events": [0-9]+, )");
   for (const char* command : {"status --json ", "errors --json --limit 100 "}) {
-    EXPECT_EQ(Stable(RunSparkify(command + on_sqlite.args).out),
-              Stable(RunSparkify(command + on_postgres.args).out))
+    EXPECT_EQ(std::regex_replace(Stable(RunSparkify(command + on_sqlite.args).out), kStaged, ""),
+              std::regex_replace(Stable(RunSparkify(command + on_postgres.args).out), kStaged, ""))
         << command;
   }
 }

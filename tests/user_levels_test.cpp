@@ -1,10 +1,10 @@
 // user_levels, the users' level history (issue 14 item 2), by hand: a user going free -> paid ->
 // free across three daily files loaded out of order, then one of them changed, then a full
-// refresh; after every run the exact rows are checked on SQLite (staged and --direct) and on
-// PostgreSQL, and the current stretch against users.user_level (`sparkify check`). Ties, a NULL
-// level and an event delivered twice ride along in the same files. The sample data is the anchor
-// for the real thing: its level changes, counted here from staging_events independently of the
-// transform.
+// refresh; after every run the exact rows are checked on SQLite (staged with --stage-events, and
+// loaded directly) and on PostgreSQL, and the current stretch against users.user_level (`sparkify
+// check`). Ties, a NULL level and an event delivered twice ride along in the same files. The sample
+// data is the anchor for the real thing: its level changes, counted here from staging_events
+// independently of the transform.
 #include <fmt/format.h>
 
 #include <string>
@@ -69,8 +69,8 @@ std::string Quoted(const std::string& s) { return "'" + s + "'"; }
 struct Warehouse {
   std::string name;
   std::string args;  // engine and database
-  bool direct = false;
-  fs::path sqlite;  // empty for PostgreSQL
+  std::string load;  // how `run` loads the events
+  fs::path sqlite;   // empty for PostgreSQL
   std::string postgres;
 
   // "user|level|valid_from|valid_to|first_session|first_item" rows, NULL as \N, in key order.
@@ -100,19 +100,18 @@ std::vector<Warehouse> Warehouses(const TempDir& dir, const std::string& prefix)
   const fs::path staged = dir / (prefix + "_staged.db"), direct = dir / (prefix + "_direct.db");
   const std::string pg = Postgres().CreateDatabase("levels_" + prefix);
   return {
-      {"sqlite", "--engine sqlite --database " + Quoted(staged.string()), false, staged, ""},
-      {"sqlite --direct", "--engine sqlite --database " + Quoted(direct.string()), true, direct,
-       ""},
-      {"postgres", "--engine postgres --database " + Quoted(pg), false, "", pg},
+      {"sqlite --stage-events", "--engine sqlite --database " + Quoted(staged.string()),
+       "--stage-events", staged, ""},
+      {"sqlite", "--engine sqlite --database " + Quoted(direct.string()), "", direct, ""},
+      {"postgres", "--engine postgres --database " + Quoted(pg), "", "", pg},
   };
 }
 
 // `run` (plus `extra`) into `w`, then `check`: both succeed.
 void RunAndCheck(const Warehouse& w, const fs::path& root, const std::string& extra = "") {
-  const CommandResult run =
-      RunSparkify("run " + w.args + (w.direct ? " --direct" : "") + " --song-data " +
-                  Quoted((root / "song_data").string()) + " --log-data " +
-                  Quoted((root / "log_data").string()) + " -q " + extra);
+  const CommandResult run = RunSparkify("run " + w.args + " " + w.load + " --song-data " +
+                                        Quoted((root / "song_data").string()) + " --log-data " +
+                                        Quoted((root / "log_data").string()) + " -q " + extra);
   ASSERT_EQ(run.exit_code, 0) << w.name << ": " << run.err;
   const CommandResult check = RunSparkify("check " + w.args);
   EXPECT_EQ(check.exit_code, 0) << w.name << ": " << check.out << check.err;
@@ -151,12 +150,8 @@ TEST(UserLevels, OutOfOrderChangedAndRefreshedLoadsGiveTheExactHistory) {
     if (day3) rows.insert(rows.end(), user11.begin(), user11.end());
     return rows;
   };
-  auto expect_levels = [&](const std::vector<std::string>& want, const std::string& step,
-                           bool with_direct = true) {
-    for (const Warehouse& w : warehouses) {
-      if (w.direct && !with_direct) continue;
-      EXPECT_EQ(w.Levels(), want) << step << " on " << w.name;
-    }
+  auto expect_levels = [&](const std::vector<std::string>& want, const std::string& step) {
+    for (const Warehouse& w : warehouses) EXPECT_EQ(w.Levels(), want) << step << " on " << w.name;
   };
 
   // The last day first: one free stretch.
@@ -182,25 +177,14 @@ TEST(UserLevels, OutOfOrderChangedAndRefreshedLoadsGiveTheExactHistory) {
   expect_levels(Expected(free_paid_free, everyone_else), "days 3, 1, 2");
 
   // Day 2 changes: its second event is free now, so the paid stretch ends there and the last
-  // free stretch starts there. --direct keeps no staged events to take the old version back:
-  // its run stops (and changes nothing) until --full-refresh.
+  // free stretch starts there; its first version is taken back, staged or direct.
   WriteFile(logs / "2018-11-02-events.json", Day2(true));
   const std::vector<std::string> changed = {
       "7|free|2018-11-01 10:00:00.000|2018-11-02 10:00:00.000|1|0",
       "7|paid|2018-11-02 10:00:00.000|2018-11-02 10:00:01.500|2|0",
       "7|free|2018-11-02 10:00:01.500|\\N|2|1"};
-  for (const Warehouse& w : warehouses) {
-    if (w.direct) {
-      const CommandResult refused = RunSparkify(
-          "run " + w.args + (w.direct ? " --direct" : "") + " --song-data " +
-          Quoted((root / "song_data").string()) + " --log-data " + Quoted(logs.string()) + " -q");
-      EXPECT_EQ(refused.exit_code, 1) << refused.err;
-      EXPECT_EQ(w.Levels(), Expected(free_paid_free, everyone_else)) << "unchanged";
-    } else {
-      RunAndCheck(w, root);
-    }
-  }
-  expect_levels(Expected(changed, everyone_else), "day 2 changed", /*with_direct=*/false);
+  for (const Warehouse& w : warehouses) RunAndCheck(w, root);
+  expect_levels(Expected(changed, everyone_else), "day 2 changed");
 
   // A full refresh reloads every file in path order: the same rows on every warehouse.
   for (const Warehouse& w : warehouses) RunAndCheck(w, root, "--full-refresh");
@@ -216,13 +200,15 @@ TEST(UserLevels, OutOfOrderChangedAndRefreshedLoadsGiveTheExactHistory) {
 
 // The real sample: every level change found in staging_events by a plain self-join (the next
 // event of the same user, in users' order, at another level) is one closed stretch of
-// user_levels, and the other way round; on SQLite and on --direct alike.
+// user_levels, and the other way round; staged and loaded directly alike.
 TEST(UserLevels, SampleDataHistoryMatchesItsLevelChanges) {
   TempDir dir;
   const fs::path staged = dir / "staged.db", direct = dir / "direct.db";
   const std::string sources = " --song-data " + Quoted((SampleDir() / "song_data").string()) +
                               " --log-data " + Quoted((SampleDir() / "log_data").string()) + " -q";
-  ASSERT_EQ(RunSparkify("run --database " + Quoted(staged.string()) + sources).exit_code, 0);
+  ASSERT_EQ(
+      RunSparkify("run --stage-events --database " + Quoted(staged.string()) + sources).exit_code,
+      0);
   ASSERT_EQ(RunSparkify("run --direct --database " + Quoted(direct.string()) + sources).exit_code,
             0);
 

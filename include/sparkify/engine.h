@@ -70,6 +70,9 @@ class RowWriter {
   virtual void Text(std::string_view value) = 0;  // valid UTF-8 without NUL
   virtual Status EndRow() = 0;
   virtual Status Finish() = 0;
+  // Rows EndRow() skipped so far because their key was already in the table (a writer opened
+  // with OpenWriterSkippingDuplicates); 0 for any other writer.
+  virtual int64_t rows_skipped() const { return 0; }
 
   template <typename T>
   void Optional(const std::optional<T>& value) {

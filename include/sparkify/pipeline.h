@@ -44,6 +44,12 @@ Result<ErrorBudget> ParseErrorBudget(const std::string& text);
 // Parses a --max-record-size: bytes, or with a binary unit K/KiB, M/MiB, G/GiB ("64MiB").
 Result<size_t> ParseRecordSizeLimit(const std::string& text);
 
+enum class EventLoad {
+  kDefault,  // direct where the engine can, unless the warehouse keeps staged events
+  kDirect,   // --direct
+  kStaged,   // --stage-events
+};
+
 struct EtlOptions {
   std::string song_data;  // folder, file or s3:// URI
   std::string log_data;
@@ -52,9 +58,12 @@ struct EtlOptions {
   bool full_refresh = false;           // forget everything loaded and load all files again
   std::optional<std::string> since;    // YYYY-MM-DD: only log files dated on or after it
   std::optional<std::string> until;    // YYYY-MM-DD: only log files dated on or before it
-  // SQLite: build songplays, time and users straight from the event stream, without staging
-  // the events (faster; no staging_events to audit). A warehouse is loaded one way or the other.
-  bool direct = false;
+  // How the events reach the star schema. The direct load builds songplays, time and users
+  // straight from the event stream (engines that load the star themselves: SQLite); the staged
+  // load stages them in staging_events first and transforms them in SQL (kept there to audit).
+  // A warehouse is loaded one way or the other: by default, the way it was loaded before, and
+  // directly when it is new and the engine can.
+  EventLoad event_load = EventLoad::kDefault;
   ErrorBudget max_errors;
   // The largest record (one JSON document, or one chunk of text that is not JSON) the decoders
   // accept, in bytes; larger ones are quarantined. Default 16 MiB (--max-record-size).

@@ -93,7 +93,11 @@ CREATE TABLE IF NOT EXISTS songplays (
   -- what was played, from the event (after text repairs): ranks plays the catalog does not know
   song_title      TEXT,
   artist_name     TEXT,
-  song_length     REAL
+  song_length     REAL,
+  -- where the play was read (load_files.file_id, line in the file): a changed file takes back
+  -- exactly the plays its previous version gave
+  file_id         INTEGER,
+  line            INTEGER
 );
 -- An event is identified by session, item in session, user and timestamp (NULL user included).
 -- start_time first: the same index serves the time table's lookups. (user_id IS NULL, IFNULL(..))
@@ -126,19 +130,57 @@ CREATE TABLE IF NOT EXISTS user_levels (
   PRIMARY KEY (user_id, valid_from, first_session_id, first_item_in_session)
 ) WITHOUT ROWID;
 
--- --direct only (the staged path reads staging_events instead): every event of a user, once
--- (the first copy's level stays), narrowed to what user_levels is computed from. An event loaded
--- later can split or join any stretch of a user's history, so its whole history must stay at
--- hand; users alone (the latest event) or user_levels (the stretches' first events) cannot say
--- where a stretch's later events are. About 47 bytes an event (600,000 events: 28 MB).
+-- The direct load only (the default on SQLite; --stage-events reads staging_events instead):
+-- every event of a user, once (the first copy by file and line stays), narrowed to what users
+-- and user_levels are computed from. An event loaded later can split or join any stretch of a
+-- user's history, and a changed file can take back a user's latest event, so the whole history
+-- stays at hand; users alone (the latest event) or user_levels (the stretches' first events)
+-- cannot say where a stretch's later events are. About 60 bytes an event.
 CREATE TABLE IF NOT EXISTS direct_user_events (
   user_id         INTEGER NOT NULL,
   start_time      TEXT NOT NULL,
   session_id      INTEGER NOT NULL,
   item_in_session INTEGER NOT NULL,
   user_level      TEXT,
+  first_name      TEXT,
+  last_name       TEXT,
+  user_gender     TEXT,
+  file_id         INTEGER NOT NULL,
+  line            INTEGER NOT NULL,
   PRIMARY KEY (user_id, start_time, session_id, item_in_session)
 ) WITHOUT ROWID;
+
+-- The direct load only: the copies of an event the star kept from another file or line (an
+-- event delivered twice), as direct_load.h writes them, `targets` naming the tables that
+-- skipped it (1 songplays, 4 direct_user_events). When the file of the kept copy changes, the
+-- first remaining copy by file and line takes its place (direct_take_back.sql), as in a fresh
+-- load. Empty unless events were delivered twice.
+CREATE TABLE IF NOT EXISTS direct_event_copies (
+  targets         INTEGER NOT NULL,
+  start_time      TEXT NOT NULL,
+  user_id         INTEGER,
+  song_id         TEXT,
+  artist_id       TEXT,
+  session_id      INTEGER NOT NULL,
+  item_in_session INTEGER NOT NULL,
+  user_level      TEXT,
+  user_location   TEXT,
+  user_agent      TEXT,
+  song_title      TEXT,
+  artist_name     TEXT,
+  song_length     REAL,
+  hour            INTEGER,
+  day             INTEGER,
+  week            INTEGER,
+  month           INTEGER,
+  year            INTEGER,
+  weekday         INTEGER,
+  first_name      TEXT,
+  last_name       TEXT,
+  user_gender     TEXT,
+  file_id         INTEGER NOT NULL,
+  line            INTEGER NOT NULL
+);
 
 CREATE TABLE IF NOT EXISTS songs (
   song_id       TEXT PRIMARY KEY,

@@ -1,12 +1,13 @@
--- --direct: user_levels as transform_user_levels.sql makes them (the reasons, why a walk from
--- stretch to stretch rather than window functions, and why from the earliest changed event on,
--- are there), from direct_user_events instead of staging_events, for this run's users
--- (run_users, whose earliest_ts is the user's earliest event of this run). Each event is there
--- once, with its first copy's level, and its key is the table's primary key, so each step is one
--- forward scan of it; start_time orders as ts does (fixed-width UTC text).
+-- The direct load: user_levels as transform_user_levels.sql makes them (the reasons, why a walk
+-- from stretch to stretch rather than window functions, and why from the earliest changed event
+-- on, are there), from direct_user_events instead of staging_events, for this run's users
+-- (run_users, whose earliest_ts is the user's earliest event of this run) and the users a
+-- changed file concerned (replaced_user_events). Each event is there once, with its first
+-- copy's level, and its key is the table's primary key, so each step is one forward scan of it;
+-- start_time orders as ts does (fixed-width UTC text).
 CREATE TEMPORARY TABLE IF NOT EXISTS direct_level_walks (
   user_id         INTEGER PRIMARY KEY,
-  from_time       TEXT NOT NULL,  -- start_time of the user's earliest event of this run
+  from_time       TEXT NOT NULL,  -- start_time of the user's earliest event to walk from
   before_time     TEXT NOT NULL,  -- one millisecond earlier
   seed_valid_from TEXT,           -- the seed stretch, NULL when the walk starts at the first event
   seed_session_id INTEGER,
@@ -24,6 +25,21 @@ SELECT user_id,
        strftime('%Y-%m-%d %H:%M:%S', (earliest_ts - 1) / 1000, 'unixepoch')
          || printf('.%03d', (earliest_ts - 1) % 1000)
 FROM run_users;
+
+-- Users whose events a changed file took back: from their earliest event taken back on, or this
+-- run's earliest when that is earlier.
+INSERT INTO direct_level_walks (user_id, from_time, before_time)
+SELECT user_id,
+       strftime('%Y-%m-%d %H:%M:%S', earliest_ts / 1000, 'unixepoch')
+         || printf('.%03d', earliest_ts % 1000),
+       strftime('%Y-%m-%d %H:%M:%S', (earliest_ts - 1) / 1000, 'unixepoch')
+         || printf('.%03d', (earliest_ts - 1) % 1000)
+FROM replaced_user_events
+WHERE true
+ON CONFLICT (user_id) DO UPDATE SET
+  from_time = excluded.from_time,
+  before_time = excluded.before_time
+WHERE excluded.from_time < direct_level_walks.from_time;
 
 UPDATE direct_level_walks SET (seed_valid_from, seed_session_id, seed_item, seed_level) = (
   SELECT l.valid_from, l.first_session_id, l.first_item_in_session, l.user_level

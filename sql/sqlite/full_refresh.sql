@@ -1,4 +1,5 @@
 -- --full-refresh: forget everything loaded so far (the run history in etl_runs stays), with
--- --direct's direct_user_events.
+-- the direct load's direct_user_events and direct_event_copies.
 {{include forget_loaded}}
 DELETE FROM direct_user_events;
+DELETE FROM direct_event_copies;

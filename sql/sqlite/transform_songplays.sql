@@ -22,13 +22,14 @@ DELETE FROM songplays WHERE songplay_id IN (
 -- file then rowid, i.e. file then line.
 INSERT INTO songplays (start_time, user_id, song_id, artist_id, session_id, item_in_session,
                        user_level, user_location, user_agent, song_title, artist_name,
-                       song_length)
+                       song_length, file_id, line)
 SELECT e.start_time, e.user_id, m.song_id, m.artist_id, e.session_id, e.item_in_session,
-       e.level, e.location, e.user_agent, e.song, e.artist, e.length
+       e.level, e.location, e.user_agent, e.song, e.artist, e.length, e.file_id, e.line
 FROM (
   SELECT strftime('%Y-%m-%d %H:%M:%S', ts / 1000, 'unixepoch') || printf('.%03d', ts % 1000)
            AS start_time,
          user_id, session_id, item_in_session, level, location, user_agent, song, artist, length,
+         file_id, line,
          (SELECT MIN(s.song_id) FROM staging_songs s
            WHERE s.title = ev.song AND s.artist_name = ev.artist
              AND ABS(s.duration - ev.length) < 0.001) AS matched_song_id

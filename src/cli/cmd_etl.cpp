@@ -19,7 +19,8 @@ struct EtlCommandOptions {
   bool json = false;
   bool quiet = false;
   bool full_refresh = false;
-  bool direct = false;
+  bool direct = false;        // --direct
+  bool stage_events = false;  // --stage-events
   std::optional<std::string> since;
   std::optional<std::string> until;
   std::string max_errors = "1%";
@@ -48,7 +49,9 @@ Status LoadWarehouse(const EtlCommandOptions& options, LoadReport& report) {
   etl.create_missing_tables = options.create_missing_tables;
   etl.progress = !options.quiet && ::isatty(STDERR_FILENO);
   etl.full_refresh = options.full_refresh;
-  etl.direct = options.direct;
+  etl.event_load = options.direct         ? EventLoad::kDirect
+                   : options.stage_events ? EventLoad::kStaged
+                                          : EventLoad::kDefault;
   etl.since = options.since;
   etl.until = options.until;
   auto budget = ParseErrorBudget(options.max_errors);
@@ -124,10 +127,15 @@ void Setup(CLI::App& app, const char* name, const char* description, bool create
       ->excludes(dry_run);
   cmd->add_flag("--full-refresh", options->full_refresh,
                 "forget everything loaded so far and load every file again (one transaction)");
-  cmd->add_flag("--direct", options->direct,
-                "sqlite: load songplays, time and users straight from the event stream, without "
-                "staging_events (about 3x faster; a changed log file then needs --full-refresh). "
-                "A warehouse is loaded with or without it, not both");
+  CLI::Option* direct = cmd->add_flag(
+      "--direct", options->direct,
+      "load songplays, time and users straight from the event stream (the default on sqlite "
+      "for a new warehouse or one loaded so); an error where it cannot be");
+  cmd->add_flag("--stage-events", options->stage_events,
+                "stage the events in staging_events first and build the star from them in SQL "
+                "(the default on postgres and redshift, and for a warehouse loaded so); a "
+                "warehouse is loaded one way or the other, --full-refresh switches")
+      ->excludes(direct);
   const CLI::Validator date = CalendarDate();
   cmd->add_option("--since", options->since,
                   "only log files whose name holds a date on or after DATE (backfills)")

@@ -38,8 +38,13 @@ Status SqliteError(sqlite3* db, const std::string& path, const std::string& what
 
 class SqliteWriter final : public RowWriter {
  public:
-  SqliteWriter(sqlite3* db, const std::string& path, StatementHandle stmt, std::string table)
-      : db_(db), path_(path), stmt_(std::move(stmt)), table_(std::move(table)) {}
+  SqliteWriter(sqlite3* db, const std::string& path, StatementHandle stmt, std::string table,
+               bool skips_duplicates)
+      : db_(db),
+        path_(path),
+        stmt_(std::move(stmt)),
+        table_(std::move(table)),
+        skips_duplicates_(skips_duplicates) {}
 
   void Null() override { sqlite3_bind_null(stmt_.get(), ++column_); }
   void Integer(int64_t v) override { sqlite3_bind_int64(stmt_.get(), ++column_, v); }
@@ -53,18 +58,23 @@ class SqliteWriter final : public RowWriter {
     const int rc = sqlite3_step(stmt_.get());
     sqlite3_reset(stmt_.get());
     if (rc != SQLITE_DONE) return SqliteError(db_, path_, "insert into " + table_);
+    // ON CONFLICT DO NOTHING: a skipped row changes nothing.
+    if (skips_duplicates_ && sqlite3_changes64(db_) == 0) ++rows_skipped_;
     return Status::Ok();
   }
   Status Finish() override {
     stmt_.reset();
     return Status::Ok();
   }
+  int64_t rows_skipped() const override { return rows_skipped_; }
 
  private:
   sqlite3* db_;
   const std::string& path_;  // the engine's, which outlives its writers
   StatementHandle stmt_;
   std::string table_;
+  bool skips_duplicates_;
+  int64_t rows_skipped_ = 0;
   int column_ = 0;
 };
 
@@ -176,8 +186,8 @@ class SqliteEngine final : public Engine {
     if (sqlite3_prepare_v2(db_.get(), sql.c_str(), -1, &raw, nullptr) != SQLITE_OK) {
       return SqliteError(db_.get(), path_, "cannot prepare insert into " + std::string(table));
     }
-    return std::unique_ptr<RowWriter>(
-        std::make_unique<SqliteWriter>(db_.get(), path_, StatementHandle(raw), std::string(table)));
+    return std::unique_ptr<RowWriter>(std::make_unique<SqliteWriter>(
+        db_.get(), path_, StatementHandle(raw), std::string(table), !on_conflict.empty()));
   }
 
   DatabaseHandle db_;

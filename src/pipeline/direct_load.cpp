@@ -1,5 +1,7 @@
 #include "pipeline/direct_load.h"
 
+#include <array>
+
 #include "base/numbers.h"
 #include "engine/sql_catalog.h"
 
@@ -8,107 +10,170 @@ namespace {
 
 constexpr std::string_view kPlayPage = "NextSong";
 
-const std::vector<std::string> kSongplayColumns = {
-    "start_time", "user_id",       "song_id",    "artist_id",  "session_id",  "item_in_session",
-    "user_level", "user_location", "user_agent", "song_title", "artist_name", "song_length"};
-const std::vector<std::string> kTimeColumns = {"start_time", "hour", "day",    "week",
-                                               "month",      "year", "weekday"};
-// Every event of a user, once (the first copy stays), for user_levels: direct_user_levels.sql
-// recomputes a user's stretches from them, as transform_user_levels.sql does from staging_events.
-const std::vector<std::string> kUserEventColumns = {"start_time", "user_id", "session_id",
-                                                    "item_in_session", "user_level"};
+// An event row (DirectEventColumns): `targets` (the bits of the tables the row goes to), then
+// every column any of them takes. kRoutes says which tables take each column; each table's
+// columns are the row's columns it takes, in the row's order.
+constexpr int64_t kToSongplays = 1, kToTime = 2, kToUserEvents = 4;  // the targets' bits
+constexpr int64_t S = kToSongplays, T = kToTime, U = kToUserEvents;
+struct EventColumn {
+  const char* name;
+  int64_t routes;
+};
+constexpr EventColumn kEventColumns[] = {{"targets", 0},
+                                         {"start_time", S | T | U},
+                                         {"user_id", S | U},
+                                         {"song_id", S},
+                                         {"artist_id", S},
+                                         {"session_id", S | U},
+                                         {"item_in_session", S | U},
+                                         {"user_level", S | U},
+                                         {"user_location", S},
+                                         {"user_agent", S},
+                                         {"song_title", S},
+                                         {"artist_name", S},
+                                         {"song_length", S},
+                                         {"hour", T},
+                                         {"day", T},
+                                         {"week", T},
+                                         {"month", T},
+                                         {"year", T},
+                                         {"weekday", T},
+                                         {"first_name", U},
+                                         {"last_name", U},
+                                         {"user_gender", U},
+                                         {"file_id", S | U},
+                                         {"line", S | U}};
+constexpr size_t kEventWidth = std::size(kEventColumns);
+
+std::vector<std::string> ColumnsOf(int64_t table) {
+  std::vector<std::string> columns;
+  for (const EventColumn& c : kEventColumns) {
+    if (c.routes & table) columns.emplace_back(c.name);
+  }
+  return columns;
+}
+
+// One value of the row being written, kept until its end: a row some table skipped (an event
+// delivered twice) goes on to direct_event_copies whole. Text points into the batch being
+// replayed, which outlives the row.
+struct HeldValue {
+  enum Kind { kNull, kInteger, kReal, kText } kind = kNull;
+  int64_t integer = 0;
+  double real = 0;
+  std::string_view text;
+};
+
+// Routes each value of an event row to the songplays, time and direct_user_events writers its
+// targets name (a play to songplays, and to time at a new time; an event of a user, any page,
+// to direct_user_events). A row songplays or direct_user_events skipped as a copy of an event
+// they hold goes to direct_event_copies, its targets naming the tables that skipped it.
+class DirectEventWriter final : public RowWriter {
+ public:
+  DirectEventWriter(std::unique_ptr<RowWriter> songplays, std::unique_ptr<RowWriter> time,
+                    std::unique_ptr<RowWriter> user_events, std::unique_ptr<RowWriter> copies)
+      : songplays_(std::move(songplays)),
+        time_(std::move(time)),
+        user_events_(std::move(user_events)),
+        copies_(std::move(copies)) {}
+
+  void Null() override {
+    Route(HeldValue{}, [](RowWriter& w) { w.Null(); });
+  }
+  void Integer(int64_t v) override {
+    if (column_ == 0) {
+      targets_ = v;
+      ++column_;
+      return;
+    }
+    Route(HeldValue{HeldValue::kInteger, v, 0, {}}, [v](RowWriter& w) { w.Integer(v); });
+  }
+  void Real(double v) override {
+    Route(HeldValue{HeldValue::kReal, 0, v, {}}, [v](RowWriter& w) { w.Real(v); });
+  }
+  void Text(std::string_view v) override {
+    Route(HeldValue{HeldValue::kText, 0, 0, v}, [v](RowWriter& w) { w.Text(v); });
+  }
+  Status EndRow() override {
+    column_ = 0;
+    int64_t skipped = 0;
+    SPARKIFY_RETURN_IF_ERROR(End(kToSongplays, *songplays_, skipped));
+    SPARKIFY_RETURN_IF_ERROR(End(kToTime, *time_, skipped));
+    SPARKIFY_RETURN_IF_ERROR(End(kToUserEvents, *user_events_, skipped));
+    skipped &= ~kToTime;  // a time row is one per start time: another play's is as good
+    return skipped ? WriteCopy(skipped) : Status::Ok();
+  }
+  Status Finish() override {
+    SPARKIFY_RETURN_IF_ERROR(songplays_->Finish());
+    SPARKIFY_RETURN_IF_ERROR(time_->Finish());
+    SPARKIFY_RETURN_IF_ERROR(user_events_->Finish());
+    return copies_->Finish();
+  }
+
+ private:
+  template <typename Write>
+  void Route(const HeldValue& value, Write&& write) {
+    const int64_t to = kEventColumns[column_].routes & targets_;
+    if (to & kToSongplays) write(*songplays_);
+    if (to & kToTime) write(*time_);
+    if (to & kToUserEvents) write(*user_events_);
+    held_[column_] = value;
+    ++column_;
+  }
+
+  Status End(int64_t table, RowWriter& w, int64_t& skipped) {
+    if (!(targets_ & table)) return Status::Ok();
+    const int64_t before = w.rows_skipped();
+    SPARKIFY_RETURN_IF_ERROR(w.EndRow());
+    if (w.rows_skipped() != before) skipped |= table;
+    return Status::Ok();
+  }
+
+  Status WriteCopy(int64_t skipped) {
+    copies_->Integer(skipped);
+    for (size_t c = 1; c < kEventWidth; ++c) {
+      const HeldValue& v = held_[c];
+      switch (v.kind) {
+        case HeldValue::kNull:
+          copies_->Null();
+          break;
+        case HeldValue::kInteger:
+          copies_->Integer(v.integer);
+          break;
+        case HeldValue::kReal:
+          copies_->Real(v.real);
+          break;
+        case HeldValue::kText:
+          copies_->Text(v.text);
+          break;
+      }
+    }
+    return copies_->EndRow();
+  }
+
+  std::unique_ptr<RowWriter> songplays_, time_, user_events_, copies_;
+  size_t column_ = 0;
+  int64_t targets_ = 0;
+  std::array<HeldValue, kEventWidth> held_;
+};
+
 const std::vector<std::string> kRunUserColumns = {
     "user_id",         "first_name",           "last_name",
     "user_gender",     "user_level",           "last_event_at",
     "last_session_id", "last_item_in_session", "earliest_ts"};
 
-// An event row (DirectEventColumns): `targets` (the bits of the tables the row goes to),
-// the songplays columns from start_time on, then the time columns after start_time.
-enum EventColumn {
-  kTargets = 0,
-  kStartTime = 1,
-  kUserId = 2,
-  kSessionId = 5,
-  kItemInSession = 6,
-  kUserLevel = 7,
-  kFirstTimePart = 13
-};
-constexpr int64_t kToSongplays = 1, kToTime = 2, kToUserEvents = 4;  // the targets' bits
-
-// Routes each value of an event row to the songplays, time and direct_user_events writers its
-// targets name: a play goes to songplays (and to time at a new time), an event of a user (any
-// page) to direct_user_events.
-class DirectEventWriter final : public RowWriter {
- public:
-  DirectEventWriter(std::unique_ptr<RowWriter> songplays, std::unique_ptr<RowWriter> time,
-                    std::unique_ptr<RowWriter> user_events)
-      : songplays_(std::move(songplays)),
-        time_(std::move(time)),
-        user_events_(std::move(user_events)) {}
-
-  void Null() override {
-    Route([](RowWriter& w) { w.Null(); });
-  }
-  void Integer(int64_t v) override {
-    if (column_ == kTargets) {
-      targets_ = v;
-      ++column_;
-      return;
-    }
-    Route([v](RowWriter& w) { w.Integer(v); });
-  }
-  void Real(double v) override {
-    Route([v](RowWriter& w) { w.Real(v); });
-  }
-  void Text(std::string_view v) override {
-    Route([v](RowWriter& w) { w.Text(v); });
-  }
-  Status EndRow() override {
-    column_ = 0;
-    if (targets_ & kToSongplays) SPARKIFY_RETURN_IF_ERROR(songplays_->EndRow());
-    if (targets_ & kToTime) SPARKIFY_RETURN_IF_ERROR(time_->EndRow());
-    if (targets_ & kToUserEvents) SPARKIFY_RETURN_IF_ERROR(user_events_->EndRow());
-    return Status::Ok();
-  }
-  Status Finish() override {
-    SPARKIFY_RETURN_IF_ERROR(songplays_->Finish());
-    SPARKIFY_RETURN_IF_ERROR(time_->Finish());
-    return user_events_->Finish();
-  }
-
- private:
-  template <typename Write>
-  void Route(Write&& write) {
-    if ((targets_ & kToSongplays) && column_ < kFirstTimePart) write(*songplays_);
-    if ((targets_ & kToTime) && (column_ == kStartTime || column_ >= kFirstTimePart)) {
-      write(*time_);
-    }
-    if ((targets_ & kToUserEvents) &&
-        (column_ == kStartTime || column_ == kUserId || column_ == kSessionId ||
-         column_ == kItemInSession || column_ == kUserLevel)) {
-      write(*user_events_);
-    }
-    ++column_;
-  }
-
-  std::unique_ptr<RowWriter> songplays_, time_, user_events_;
-  int column_ = 0;
-  int64_t targets_ = 0;
-};
-
 }  // namespace
 
 const std::vector<std::string>& DirectEventColumns() {
   static const std::vector<std::string> kColumns = [] {
-    std::vector<std::string> columns = {"targets"};
-    columns.insert(columns.end(), kSongplayColumns.begin(), kSongplayColumns.end());
-    columns.insert(columns.end(), kTimeColumns.begin() + 1, kTimeColumns.end());
+    std::vector<std::string> columns;
+    for (const EventColumn& c : kEventColumns) columns.emplace_back(c.name);
     return columns;
   }();
   return kColumns;
 }
 
-Status WriteDirectEvent(const EventRecord& e, DirectLoadState& state, RowWriter& w) {
+Status WriteDirectEvent(const EventRecord& e, int64_t file_id, int64_t line, DirectLoadState& state,
+                        RowWriter& w) {
   if (e.user_id) {
     state.users.Offer(*e.user_id, e.ts, e.session_id, e.item_in_session, e.first_name, e.last_name,
                       e.gender, e.level);
@@ -118,23 +183,13 @@ Status WriteDirectEvent(const EventRecord& e, DirectLoadState& state, RowWriter&
 
   const StartTimeText start_time = FormatStartTime(e.ts);
   int64_t targets = e.user_id ? kToUserEvents : 0;
-  if (!play) {  // only the columns direct_user_events takes: start_time, user, session, item, level
-    w.Integer(targets);
-    w.Text(std::string_view(start_time.data(), start_time.size()));
-    w.Integer(*e.user_id);
-    w.Null();
-    w.Null();
-    w.Integer(e.session_id);
-    w.Integer(e.item_in_session);
-    w.Optional(e.level);
-    for (size_t i = kUserLevel + 1; i < DirectEventColumns().size(); ++i) w.Null();
-    return w.EndRow();
+  const SongCatalog::Song* song = nullptr;
+  if (play) {
+    const bool new_time = state.last_play_ts != e.ts;
+    state.last_play_ts = e.ts;
+    targets |= kToSongplays | (new_time ? kToTime : 0);
+    if (e.song && e.artist && e.length) song = state.catalog.Match(*e.song, *e.artist, *e.length);
   }
-  const bool new_time = state.last_play_ts != e.ts;
-  state.last_play_ts = e.ts;
-  targets |= kToSongplays | (new_time ? kToTime : 0);
-  const SongCatalog::Song* song =
-      e.song && e.artist && e.length ? state.catalog.Match(*e.song, *e.artist, *e.length) : nullptr;
   w.Integer(targets);
   w.Text(std::string_view(start_time.data(), start_time.size()));
   w.Optional(e.user_id);
@@ -153,20 +208,32 @@ Status WriteDirectEvent(const EventRecord& e, DirectLoadState& state, RowWriter&
   w.Optional(e.song);
   w.Optional(e.artist);
   w.Optional(e.length);
-  const TimeParts t = ComputeTimeParts(e.ts);
-  for (int part : {t.hour, t.day, t.week, t.month, t.year, t.weekday}) w.Integer(part);
+  if (play) {
+    const TimeParts t = ComputeTimeParts(e.ts);
+    for (int part : {t.hour, t.day, t.week, t.month, t.year, t.weekday}) w.Integer(part);
+  } else {
+    for (int i = 0; i < 6; ++i) w.Null();
+  }
+  w.Optional(e.first_name);
+  w.Optional(e.last_name);
+  w.Optional(e.gender);
+  w.Integer(file_id);
+  w.Integer(line);
   return w.EndRow();
 }
 
 Result<std::unique_ptr<RowWriter>> OpenDirectEventWriter(Engine& engine) {
-  auto songplays = engine.OpenWriterSkippingDuplicates("songplays", kSongplayColumns);
+  auto songplays = engine.OpenWriterSkippingDuplicates("songplays", ColumnsOf(kToSongplays));
   if (!songplays.ok()) return songplays.status();
-  auto time = engine.OpenWriterSkippingDuplicates("time", kTimeColumns);
+  auto time = engine.OpenWriterSkippingDuplicates("time", ColumnsOf(kToTime));
   if (!time.ok()) return time.status();
-  auto user_events = engine.OpenWriterSkippingDuplicates("direct_user_events", kUserEventColumns);
+  auto user_events =
+      engine.OpenWriterSkippingDuplicates("direct_user_events", ColumnsOf(kToUserEvents));
   if (!user_events.ok()) return user_events.status();
+  auto copies = engine.OpenWriter("direct_event_copies", DirectEventColumns());
+  if (!copies.ok()) return copies.status();
   return std::unique_ptr<RowWriter>(std::make_unique<DirectEventWriter>(
-      std::move(*songplays), std::move(*time), std::move(*user_events)));
+      std::move(*songplays), std::move(*time), std::move(*user_events), std::move(*copies)));
 }
 
 Status LoadSongCatalog(Engine& engine, SongCatalog& catalog) {
@@ -206,6 +273,12 @@ Status WriteDirectUsers(Engine& engine, const LatestUsers& users) {
   auto upsert = LoadSql(engine.traits().sql_dialects, "direct_users");
   if (!upsert.ok()) return upsert.status();
   return engine.Execute(*upsert).WithContext("direct_users");
+}
+
+Status TakeBackReplacedFiles(Engine& engine) {
+  auto sql = LoadSql(engine.traits().sql_dialects, "direct_take_back");
+  if (!sql.ok()) return sql.status();
+  return engine.Execute(*sql).WithContext("direct_take_back");
 }
 
 Status WriteDirectUserLevels(Engine& engine) {

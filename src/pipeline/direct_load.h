@@ -1,7 +1,12 @@
-// --direct (SQLite): the event logs go straight into songplays, time and users, computed in C++
-// during the one streaming pass, instead of through staging_events and the SQL transforms; each
-// event of a user is kept, narrowed to its key and level, in direct_user_events, from which
-// user_levels is computed in SQL at the end of the run.
+// The direct load (SQLite's default; --stage-events instead stages the events): the event logs
+// go straight into songplays, time and users, computed in C++ during the one streaming pass,
+// instead of through staging_events and the SQL transforms. Each event of a user is kept,
+// narrowed to its key, level and name, in direct_user_events, from which user_levels (and the
+// users a changed file touches) are computed in SQL at the end of the run. Every play and user
+// event knows its file and line; a copy of an event either table already holds (an event
+// delivered twice) goes to direct_event_copies, so that when a changed file takes its events
+// back (direct_take_back.sql) the first remaining copy by file and line takes their place, as
+// in a fresh load.
 //
 // The values are the SQL transforms' (star_rows.h; the conformance tests compare whole
 // warehouses built both ways). The decoding thread matches each play against the catalog and
@@ -32,23 +37,31 @@ struct DirectLoadState {
 // event of a user, the tables it goes to in its first column.
 const std::vector<std::string>& DirectEventColumns();
 
-// Decoding thread: offers `e` to the users and, for a play or an event of a user, writes its row
-// to `w`.
-Status WriteDirectEvent(const EventRecord& e, DirectLoadState& state, RowWriter& w);
+// Decoding thread: offers `e` (line `line` of file `file_id`) to the users and, for a play or an
+// event of a user, writes its row to `w`.
+Status WriteDirectEvent(const EventRecord& e, int64_t file_id, int64_t line, DirectLoadState& state,
+                        RowWriter& w);
 
 // Writing thread: writes DirectEventColumns rows into songplays, time and direct_user_events,
 // each skipping rows whose key is already there (an event delivered twice, a time shared with
-// another play).
+// another play); a play or user event skipped goes to direct_event_copies.
 Result<std::unique_ptr<RowWriter>> OpenDirectEventWriter(Engine& engine);
 
 // Reads staging_songs and songs (after the songs transform) into `catalog`.
 Status LoadSongCatalog(Engine& engine, SongCatalog& catalog);
 
-// Writes this run's latest event per user into users; a later event already there stays.
+// After the logs, when a changed log file replaced its previous version (the run's
+// direct_replaced_files): takes back what those versions gave songplays, time and
+// direct_user_events, puts the first remaining copies in their place, and notes the users
+// concerned and their earliest event taken back (replaced_user_events).
+Status TakeBackReplacedFiles(Engine& engine);
+
+// Writes this run's latest event per user into users; a later event already there stays. Users
+// a changed file concerned are first recomputed from direct_user_events.
 Status WriteDirectUsers(Engine& engine, const LatestUsers& users);
 
-// After WriteDirectUsers: recomputes the user_levels of this run's users (run_users) from
-// direct_user_events.
+// After WriteDirectUsers: recomputes the user_levels of this run's users (run_users) and of the
+// users a changed file concerned from direct_user_events.
 Status WriteDirectUserLevels(Engine& engine);
 
 }  // namespace sparkify

@@ -148,8 +148,8 @@ Status StageLogs(Engine& engine, Source& logs, const EtlOptions& options, int64_
   return Status::Ok();
 }
 
-// --direct: the logs go into songplays, time and direct_user_events as they are decoded; users
-// and user_levels follow at the end.
+// The direct load: the logs go into songplays, time and direct_user_events as they are decoded;
+// what changed files gave before is taken back, then users and user_levels follow at the end.
 Status LoadLogsDirect(Engine& engine, Source& logs, const EtlOptions& options, int64_t run_id,
                       int64_t& next_file_id, DirectLoadState& state, LoadReport& report,
                       Progress& progress) {
@@ -161,11 +161,12 @@ Status LoadLogsDirect(Engine& engine, Source& logs, const EtlOptions& options, i
                           .since = options.since,
                           .until = options.until,
                           .open_writer = [&engine] { return OpenDirectEventWriter(engine); },
-                          .can_take_back = false,
+                          .forget_file_sql = "direct_forget_file",
                           .max_record_size = options.max_record_size};
   SourceStager stager(engine, progress, std::move(settings));
-  const auto write_play = [&state](const EventRecord& event, int64_t, int64_t, RowWriter& w) {
-    return WriteDirectEvent(event, state, w);
+  const auto write_play = [&state](const EventRecord& event, int64_t file_id, int64_t line,
+                                   RowWriter& w) {
+    return WriteDirectEvent(event, file_id, line, state, w);
   };
   const DecodeInto decode = DecodeWith(decoder, write_play, &RecordPosition::line);
   SPARKIFY_RETURN_IF_ERROR(
@@ -174,29 +175,33 @@ Status LoadLogsDirect(Engine& engine, Source& logs, const EtlOptions& options, i
   return Status::Ok();
 }
 
-// A warehouse is loaded either with staged events or --direct, not both: a staged run needs
-// every event staged, and a --direct run would leave the staged events incomplete.
-Status CheckLoadMode(Engine& engine, bool direct) {
+// A warehouse is loaded with staged events or directly, not both: a staged run needs every
+// event staged, and a direct run would leave the staged events incomplete. By default a run
+// loads the way the warehouse was loaded; whether the run loads directly.
+Result<bool> ChooseEventLoad(Engine& engine, EventLoad load) {
+  const EngineTraits& traits = engine.traits();
+  if (!traits.loads_star_directly) return LoadsDirectly(traits, load, true);
   auto staged = QueryInteger(engine, "SELECT COUNT(*) FROM (SELECT 1 FROM staging_events LIMIT 1)");
   if (!staged.ok()) return staged.status();
-  if (direct && *staged > 0) {
+  if (load == EventLoad::kDirect && *staged > 0) {
     return Status::InvalidArgument(
-        "this warehouse keeps staged events (staging_events has rows), which a --direct run "
+        "this warehouse keeps staged events (staging_events has rows), which a direct load "
         "would leave incomplete: run without --direct, or with --direct --full-refresh to "
         "reload it without staging");
   }
-  if (direct || *staged > 0) return Status::Ok();
-  auto loaded = QueryInteger(engine,
-                             "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM songplays LIMIT 1)) + "
-                             "(SELECT COUNT(*) FROM (SELECT 1 FROM users LIMIT 1))");
-  if (!loaded.ok()) return loaded.status();
-  if (*loaded > 0) {
-    return Status::InvalidArgument(
-        "this warehouse was loaded with --direct (songplays and users hold rows, "
-        "staging_events none): run with --direct, or with --full-refresh to reload it with "
-        "staged events");
+  if (load == EventLoad::kStaged && *staged == 0) {
+    auto loaded = QueryInteger(engine,
+                               "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM songplays LIMIT 1)) + "
+                               "(SELECT COUNT(*) FROM (SELECT 1 FROM users LIMIT 1))");
+    if (!loaded.ok()) return loaded.status();
+    if (*loaded > 0) {
+      return Status::InvalidArgument(
+          "this warehouse was loaded directly (songplays and users hold rows, staging_events "
+          "none): run without --stage-events, or with --stage-events --full-refresh to reload "
+          "it with staged events");
+    }
   }
-  return Status::Ok();
+  return LoadsDirectly(traits, load, *staged > 0);
 }
 
 Status CheckAccounting(const char* name, const SourceCounts& c) {
@@ -283,9 +288,10 @@ Status LoadStaged(Run& run, Sources& sources) {
   return Status::Ok();
 }
 
-// --direct: the catalog is complete before the first play is matched: songs, artists, then the
-// plays already loaded follow their songs' changes, then the new plays stream in.
+// The direct load: the catalog is complete before the first play is matched: songs, artists,
+// then the plays already loaded follow their songs' changes, then the new plays stream in.
 Status LoadDirect(Run& run, Sources& sources) {
+  SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(run.engine, "direct_prepare_run"));
   SPARKIFY_RETURN_IF_ERROR(run.CreateStagingIndexes());
   run.Phase("stage");
   // When no song file was read or replaced, the catalog steps change nothing; skipping them
@@ -301,6 +307,11 @@ Status LoadDirect(Run& run, Sources& sources) {
   run.progress.Done();
   run.Phase(kDirectLoadPhase);
   SPARKIFY_RETURN_IF_ERROR(run.CheckCounts());
+  if (run.report.logs.files_replaced > 0) {
+    SPARKIFY_RETURN_IF_ERROR(TakeBackReplacedFiles(run.engine));
+    run.Phase(kDirectTakeBackPhase);
+    KillPointForTests(std::string("after-") + kDirectTakeBackPhase);
+  }
   SPARKIFY_RETURN_IF_ERROR(WriteDirectUsers(run.engine, state.users));
   run.Phase(kDirectUsersPhase);
   SPARKIFY_RETURN_IF_ERROR(WriteDirectUserLevels(run.engine));
@@ -335,10 +346,8 @@ Status RunInTransaction(Engine& engine, const EtlOptions& options, LoadReport& r
                   report.run_id, started_at)));
   SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, "prepare_run"));
   if (options.full_refresh) SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, "full_refresh"));
-  SPARKIFY_RETURN_IF_ERROR(CheckDirectSupported(engine.traits(), options.direct));
-  if (engine.traits().loads_star_directly) {
-    SPARKIFY_RETURN_IF_ERROR(CheckLoadMode(engine, options.direct));
-  }
+  auto direct = ChooseEventLoad(engine, options.event_load);
+  if (!direct.ok()) return direct.status();
   auto songplays_before = QueryInteger(engine, "SELECT COUNT(*) FROM songplays");
   if (!songplays_before.ok()) return songplays_before.status();
   auto last_songplay_id = QueryInteger(engine, "SELECT MAX(songplay_id) FROM songplays");
@@ -369,7 +378,7 @@ Status RunInTransaction(Engine& engine, const EtlOptions& options, LoadReport& r
     SPARKIFY_RETURN_IF_ERROR(StageSongs(engine, *sources->songs, options, report.run_id,
                                         run.next_file_id, report, run.progress));
   }
-  SPARKIFY_RETURN_IF_ERROR(options.direct ? LoadDirect(run, *sources) : LoadStaged(run, *sources));
+  SPARKIFY_RETURN_IF_ERROR(*direct ? LoadDirect(run, *sources) : LoadStaged(run, *sources));
   if (!engine.traits().enforces_unique_keys) SPARKIFY_RETURN_IF_ERROR(CheckUniqueKeys(engine));
   NoteSkipped("songs", *sources->songs, report.songs, report.warnings);
   NoteSkipped("logs", *sources->logs, report.logs, report.warnings);

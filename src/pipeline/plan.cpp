@@ -132,21 +132,25 @@ Result<std::string> PlanRun(const EngineBlueprint& engine, Source& songs, Source
     out += *sql;
     return Status::Ok();
   };
-  SPARKIFY_RETURN_IF_ERROR(CheckDirectSupported(traits, options.direct));
-  if (options.direct) {
+  // The plan connects to nothing, so it cannot see a warehouse that keeps staged events; it
+  // shows the load a new warehouse gets.
+  auto direct = LoadsDirectly(traits, options.event_load, false);
+  if (!direct.ok()) return direct.status();
+  if (*direct) {
     out +=
-        "-- --direct: a warehouse that keeps staged events (or, without --direct, one loaded "
-        "with it) stops the run here:\n"
+        "-- the direct load: a warehouse that keeps staged events is loaded staged instead "
+        "(and stops a --direct run here; one loaded directly stops a --stage-events run):\n"
         "SELECT COUNT(*) FROM (SELECT 1 FROM staging_events LIMIT 1);\n";
+    SPARKIFY_RETURN_IF_ERROR(append("direct_prepare_run"));
   }
   std::string file_id = kFirstFileId;
   for (const Staged& s : staged) {
     const std::map<std::string, std::string> ledger_vars = {
         {"source", SqlQuote(s.source, traits.backslash_escapes_in_literals)}};
-    if (options.direct && s.table == std::string("staging_events")) {
+    if (*direct && s.table == std::string("staging_events")) {
       out +=
-          "-- --direct: the songs' transforms run before the logs are read; the indexes when "
-          "they were dropped above:\n";
+          "-- the direct load: the songs' transforms run before the logs are read; the indexes "
+          "when they were dropped above:\n";
       SPARKIFY_RETURN_IF_ERROR(append("create_staging_indexes"));
       for (const char* name : kDirectCatalogSteps) SPARKIFY_RETURN_IF_ERROR(append(name, vars));
       out += "-- the catalog, read into memory for the plays' match:\n";
@@ -154,12 +158,15 @@ Result<std::string> PlanRun(const EngineBlueprint& engine, Source& songs, Source
       out += ";\n";
       SPARKIFY_RETURN_IF_ERROR(append("ledger_read", ledger_vars));
       out += fmt::format(
-          "-- load logs (--direct): the client reads and decodes {} file(s); each play (page "
+          "-- load logs (direct): the client reads and decodes {} file(s); each play (page "
           "NextSong) is matched against the catalog and written into songplays and time, each "
-          "event of a user into direct_user_events (INSERT ... ON CONFLICT DO NOTHING), each "
-          "user's latest event kept in memory; the records it rejects go into load_errors, one "
-          "ledger row per file into load_files. A changed file stops the run.\n",
+          "event of a user into direct_user_events (INSERT ... ON CONFLICT DO NOTHING; a "
+          "skipped copy into direct_event_copies), each user's latest event kept in memory; "
+          "the records it rejects go into load_errors, one ledger row per file into "
+          "load_files; a changed file's previous version is noted (direct_forget_file)\n",
           s.listed->files.size());
+      out += "-- when a changed file replaced a version loaded before:\n";
+      SPARKIFY_RETURN_IF_ERROR(append("direct_take_back"));
       SPARKIFY_RETURN_IF_ERROR(append("direct_prepare_users"));
       out += "-- run_users: this run's latest event per user (INSERT ... VALUES)\n";
       SPARKIFY_RETURN_IF_ERROR(append("direct_users"));
@@ -197,7 +204,7 @@ Result<std::string> PlanRun(const EngineBlueprint& engine, Source& songs, Source
     file_id = std::string(kFirstFileId) + " + 1";
   }
 
-  if (!options.direct) {
+  if (!*direct) {
     out += "-- when the indexes were dropped above:\n";
     SPARKIFY_RETURN_IF_ERROR(append("create_staging_indexes"));
     for (const char* name : kTransformSteps) SPARKIFY_RETURN_IF_ERROR(append(name, vars));

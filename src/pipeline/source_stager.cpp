@@ -323,13 +323,6 @@ class SourceStager::Impl {
       ShowTransfer(state, touched->file->size);
     } else if (auto* file_start = std::get_if<FileStart>(&message)) {
       const FileStart& current = state.current.emplace(std::move(*file_start));
-      if (current.replaces && !settings_.can_take_back) {
-        return Status::DataError(fmt::format(
-            "{}: changed since it was loaded, and this warehouse was loaded with --direct: it "
-            "keeps no staged events to take the previous version back. Load it with "
-            "--full-refresh (which reloads every file)",
-            current.file->path));
-      }
       if (current.replaces) {
         SPARKIFY_RETURN_IF_ERROR(ForgetFile(*current.replaces));
         ++counts.files_replaced;
@@ -423,7 +416,7 @@ class SourceStager::Impl {
 
   Status ForgetFile(int64_t file_id) {
     return WhilePaused([&] {
-      auto sql = LoadSql(engine_.traits().sql_dialects, "forget_file",
+      auto sql = LoadSql(engine_.traits().sql_dialects, settings_.forget_file_sql,
                          {{"file_id", std::to_string(file_id)}});
       if (!sql.ok()) return sql.status();
       return engine_.Execute(*sql);

@@ -4,7 +4,7 @@
 // modification time (or ETag) is skipped unread; a file whose bytes (XXH3-128) equal its ledger
 // entry only has its metadata refreshed; a file whose bytes equal another loaded file's is read
 // and its records counted as filtered (a re-delivery under another name); a changed file first
-// has its previous version taken back (forget_file.sql). Every record of a file that is read
+// has its previous version taken back (`forget_file_sql`). Every record of a file that is read
 // ends as loaded (a staging row), filtered or quarantined (a load_errors row). Plain files are read
 // whole; .gz files are inflated a part at a time (gzip_decode.h), so memory stays bounded by the
 // per-record limit whatever they expand to.
@@ -34,9 +34,9 @@ struct StagerSettings {
   // Opens the writer of the decoded rows; when unset, OpenWriter(table, *columns). `columns`
   // gives the rows' width either way.
   std::function<Result<std::unique_ptr<RowWriter>>()> open_writer{};
-  // False when the source's rows are not staged (logs under --direct): a changed file's previous
-  // version cannot be taken back then, so the run stops at it.
-  bool can_take_back = true;
+  // The statement that takes a changed file's previous version back ({{file_id}} its ledger id):
+  // forget_file.sql for staged rows; the direct load's direct_forget_file.sql.
+  std::string forget_file_sql = "forget_file";
   // How .gz files are cut into parts, decoded one at a time (gzip_decode.h): the decoder's
   // record boundary and size limit.
   RecordBoundary boundary = RecordBoundary::kLine;
