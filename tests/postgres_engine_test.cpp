@@ -447,6 +447,35 @@ TEST(PostgresRun, BusyWhenTheLockStaysTaken) {
   EXPECT_TRUE(holder->Rollback().ok());
 }
 
+// The lock's wait is a lock_timeout set for the lock only: set back after the lock, and after
+// the rollback of a lock that gave up (which undoes what the transaction set).
+TEST(PostgresRun, TheLockWaitIsSetBackAfterTheLockAndAfterABusyBegin) {
+  const std::string uri = Postgres().CreateDatabase("t_lock_wait");
+  auto holder = OpenEngine(uri);
+  ASSERT_TRUE(holder);
+  PostgresOptions options;
+  options.conninfo = uri;
+  options.lock_wait_ms = 300;
+  auto waiter = OpenPostgresEngine(options);
+  ASSERT_TRUE(waiter.ok()) << waiter.status().message();
+  const auto lock_timeout = [&] {
+    auto shown = (*waiter)->Query("SHOW lock_timeout");
+    return shown.ok() ? shown->rows[0][0].value_or("NULL") : shown.status().message();
+  };
+  ASSERT_TRUE(holder->Begin().ok());
+  const Status busy = (*waiter)->Begin();
+  EXPECT_EQ(busy.code(), StatusCode::kBusy) << busy.message();
+  EXPECT_NE(busy.message().find("; gave up waiting after 300 ms (lock_timeout); try again later"),
+            std::string::npos)
+      << busy.message();
+  EXPECT_EQ(lock_timeout(), "0") << "the wait outlived the failed Begin";
+  ASSERT_TRUE(holder->Commit().ok());
+  ASSERT_TRUE((*waiter)->Begin().ok());
+  EXPECT_EQ(lock_timeout(), "0") << "the run's statements would give up after the lock's wait";
+  ASSERT_TRUE((*waiter)->Rollback().ok());
+  EXPECT_EQ(lock_timeout(), "0") << "the rollback brought the lock's wait back";
+}
+
 TEST(PostgresRun, ConcurrentRunsTakeTurns) {
   const std::string uri = Postgres().CreateDatabase("t_concurrent");
   // A generous lock_timeout: on a busy machine one run may take longer than the default 10 s.

@@ -141,6 +141,32 @@ TEST(RedshiftGolden, SessionAndLock) {
                    *begin);
 }
 
+// Begin()'s statements (session.sql) as the RunLock PostgresEngine::Begin runs: the table and
+// the wait before BEGIN, LOCK first in the transaction, and the wait set back after it and
+// after every rollback.
+TEST(RedshiftLock, TheRunLockIsLockWarehouseSqlSplitAtBegin) {
+  auto lock = RedshiftEngine::RunLockFor(300, "0");
+  ASSERT_TRUE(lock.ok()) << lock.status().message();
+  const std::string created = "CREATE TABLE IF NOT EXISTS sparkify_lock (run_id BIGINT);\n";
+  EXPECT_NE(lock->before_begin.find(created + "SET statement_timeout TO 300;\n"), std::string::npos)
+      << lock->before_begin;
+  EXPECT_EQ(lock->before_begin.find("\nBEGIN;"), std::string::npos);
+  EXPECT_EQ(lock->lock, "LOCK sparkify_lock;\nSET statement_timeout TO '0';\n");
+  EXPECT_EQ(lock->after_rollback, "SET statement_timeout TO '0';\n");
+  EXPECT_EQ(lock->busy_reason, "gave up waiting after 300 ms (statement_timeout)");
+  EXPECT_FALSE(lock->only_tries);
+  // --lock-timeout 0: statement_timeout 0 would mean no limit, so the wait is 1 ms.
+  lock = RedshiftEngine::RunLockFor(0, "5min");
+  ASSERT_TRUE(lock.ok());
+  EXPECT_NE(lock->before_begin.find("SET statement_timeout TO 1;"), std::string::npos);
+  EXPECT_EQ(lock->after_rollback, "SET statement_timeout TO '5min';\n");
+
+  EXPECT_TRUE(RunLockFromSql("-- a comment\nBEGIN;\nLOCK t;\n", "").ok());
+  EXPECT_EQ(RunLockFromSql("-- a comment\nBEGIN;\nLOCK t;\n", "")->before_begin, "");
+  EXPECT_FALSE(RunLockFromSql("LOCK t;\n", "").ok()) << "no BEGIN";
+  EXPECT_FALSE(RunLockFromSql("SET x TO 1;\nBEGIN;\n", "").ok()) << "no lock after BEGIN";
+}
+
 TEST(RedshiftGolden, Checks) {
   RecordingEngine engine = Recorder();
   auto checks = RunChecks(engine);
@@ -263,14 +289,18 @@ TEST(RedshiftPlan, BlueprintTraitsMatchTheEngines) {
   const EngineTraits& b = blueprint->traits;
   EXPECT_EQ(a.name, b.name);
   EXPECT_EQ(a.sql_dialects, b.sql_dialects);
-  EXPECT_EQ(a.stages_through_client, b.stages_through_client);
   EXPECT_EQ(a.enforces_unique_keys, b.enforces_unique_keys);
   EXPECT_EQ(a.backslash_escapes_in_literals, b.backslash_escapes_in_literals);
+  // Whether the warehouse stages the files itself: the engine's server_staging(), the plan's.
+  EXPECT_EQ((*opened)->server_staging(), nullptr);
+  EXPECT_EQ(blueprint->staging, nullptr);
+  auto redshift_blueprint = EngineBlueprintFor(RedshiftConfig());
+  ASSERT_TRUE(redshift_blueprint.ok());
+  EXPECT_NE(redshift_blueprint->staging, nullptr);
 
   const EngineTraits redshift = RedshiftEngine::Traits();
   EXPECT_EQ(redshift.name, "redshift");
   EXPECT_EQ(redshift.sql_dialects, (std::vector<std::string>{"redshift", "postgres", "common"}));
-  EXPECT_FALSE(redshift.stages_through_client);
   EXPECT_FALSE(redshift.enforces_unique_keys);
   EXPECT_TRUE(redshift.backslash_escapes_in_literals);
 }

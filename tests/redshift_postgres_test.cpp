@@ -385,8 +385,14 @@ class EmulatedRedshift final : public PostgresEngine {
     auto session = Connect(options, setup);
     EXPECT_TRUE(session.ok()) << session.status().message();
     if (!session.ok()) return nullptr;
-    return std::unique_ptr<EmulatedRedshift>(
+    std::unique_ptr<EmulatedRedshift> engine(
         new EmulatedRedshift(std::move(session).value(), options));
+    // Redshift's lock statements, which PostgreSQL runs as they are.
+    auto lock = RedshiftEngine::RunLockFor(options.lock_wait_ms, "0");
+    EXPECT_TRUE(lock.ok()) << lock.status().message();
+    if (!lock.ok()) return nullptr;
+    engine->set_run_lock(std::move(lock).value());
+    return engine;
   }
 
   Result<std::unique_ptr<RowWriter>> OpenWriter(std::string_view table,
@@ -394,13 +400,6 @@ class EmulatedRedshift final : public PostgresEngine {
     return MakeRedshiftInsertWriter(*this, table, columns);
   }
   ServerStaging* server_staging() override { return &copy_; }
-
- protected:
-  Status LockWarehouse() override {
-    // The Redshift lock inside PostgreSQL's transaction: the table, then its LOCK.
-    return TakeLock("CREATE TABLE IF NOT EXISTS sparkify_lock (run_id BIGINT); LOCK sparkify_lock",
-                    "the lock wait");
-  }
 
  private:
   EmulatedRedshift(SessionPtr session, const PostgresOptions& options)

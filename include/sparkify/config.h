@@ -5,7 +5,7 @@
 //   [IAM_ROLE] ARN
 //   [S3] LOG_DATA, LOG_JSONPATH, SONG_DATA, and STAGING (added: Redshift's manifests and uploads)
 //   [AWS] KEY, SECRET
-// plus [WAREHOUSE] ENGINE (sqlite | postgres | redshift), DATABASE, SCHEMA.
+// plus [WAREHOUSE] ENGINE (an engine's name: src/engine/engine_kinds.h), DATABASE, SCHEMA.
 // Precedence: command-line flags, then environment variables (SPARKIFY_ENGINE,
 // SPARKIFY_DATABASE, SPARKIFY_SCHEMA, SPARKIFY_SONG_DATA, SPARKIFY_LOG_DATA), then the file,
 // then defaults (no database: the engine's default, sparkify.db for SQLite and the [CLUSTER]
@@ -52,16 +52,17 @@ struct Config {
   std::vector<std::string> warnings;  // e.g. unknown keys
 };
 
-// Values given on the command line; unset ones do not override.
+// Values given on the command line (the CLI binds its flags to these fields); unset ones do not
+// override.
 struct ConfigOverrides {
-  std::optional<std::string> config_file;  // --config; without it ./dwh.cfg is read if present
-  std::optional<std::string> engine;
-  std::optional<std::string> database;
-  std::optional<std::string> schema;
-  std::optional<std::string> song_data;
-  std::optional<std::string> log_data;
-  std::optional<std::string> staging_uri;  // --staging-uri
-  std::optional<int> lock_timeout_seconds;
+  std::optional<std::string> config_file;   // --config; without it ./dwh.cfg is read if present
+  std::optional<std::string> engine;        // --engine
+  std::optional<std::string> database;      // --database
+  std::optional<std::string> schema;        // --schema
+  std::optional<int> lock_timeout_seconds;  // --lock-timeout
+  std::optional<std::string> song_data;     // --song-data (etl, run)
+  std::optional<std::string> log_data;      // --log-data (etl, run)
+  std::optional<std::string> staging_uri;   // --staging-uri (etl, run)
 };
 
 // Looks up an environment variable; injectable for tests.

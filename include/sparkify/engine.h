@@ -26,9 +26,8 @@ struct EngineTraits {
   std::string name;  // "sqlite", "postgres", "redshift"
   // Folders of sql/ searched in order for a statement file, most specific first.
   std::vector<std::string> sql_dialects;
-  // True when staging rows pass through this process (RowWriter); false when the warehouse
-  // stages the files itself (Redshift COPY from S3).
-  bool stages_through_client = true;
+  // Whether the warehouse stages the files itself is not a trait: it is server_staging() (a
+  // plan: EngineBlueprint::staging), the one way to ask.
   // False when the warehouse does not enforce primary keys and unique constraints (Redshift):
   // the pipeline then runs the check_unique_* queries after the transforms and fails the run
   // on a violation, before it commits.
@@ -40,6 +39,11 @@ struct EngineTraits {
   // several writers open at once, OpenWriterSkippingDuplicates supported (SQLite).
   bool loads_star_directly = false;
 };
+
+// How a command uses the warehouse: kReadOnly (check, status, errors) never creates or changes
+// it; a SQLite file or a PostgreSQL schema that does not exist is then an error rather than
+// created empty, and PostgreSQL transactions are read-only.
+enum class WarehouseAccess { kReadWrite, kReadOnly };
 
 // Where an engine's warehouse is, for reports (etl --json, status): the SQLite file, or the
 // server's host, port, database, user and schema. Never a password.
@@ -116,8 +120,9 @@ class Engine {
   // Whether `table` exists (in the engine's schema).
   virtual Result<bool> TableExists(std::string_view table) = 0;
 
-  // The engine's way of staging files on the warehouse side, for engines whose traits say
-  // !stages_through_client (owned by the engine); null for engines staged through RowWriter.
+  // The engine's way of staging files on the warehouse side (owned by the engine): non-null when
+  // the warehouse reads the files itself (Redshift COPY from S3); null when staging rows pass
+  // through this process (RowWriter).
   virtual ServerStaging* server_staging() { return nullptr; }
 };
 

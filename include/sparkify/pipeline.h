@@ -18,12 +18,7 @@
 
 namespace sparkify {
 
-// How a command uses the warehouse: kReadOnly (check, status, errors) never creates or changes
-// it; a SQLite file or a PostgreSQL schema that does not exist is then an error rather than
-// created empty, and PostgreSQL transactions are read-only.
-enum class WarehouseAccess { kReadWrite, kReadOnly };
-
-// Opens the engine `config.engine` names (sqlite, postgres, redshift).
+// Opens the engine `config.engine` names (one of EngineKinds(), src/engine/engine_kinds.h).
 Result<std::unique_ptr<Engine>> OpenEngine(const Config& config,
                                            WarehouseAccess access = WarehouseAccess::kReadWrite);
 

@@ -7,7 +7,7 @@ namespace sparkify::cli {
 namespace {
 
 struct CheckOptions {
-  WarehouseFlags warehouse;
+  ConfigOverrides warehouse;
 };
 
 Status RunCheckCommand(const CheckOptions& options) {

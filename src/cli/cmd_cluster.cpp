@@ -29,7 +29,7 @@ void Print(FILE* to, const std::string& prefix, const std::string& line) {
 }
 
 Result<ClusterOptions> Resolve(const ClusterFlags& flags) {
-  WarehouseFlags warehouse;
+  ConfigOverrides warehouse;
   warehouse.config_file = flags.config_file;
   // dwh.cfg as every command reads it: [AWS] KEY/SECRET, and its warnings.
   auto config = ResolveConfig(warehouse);

@@ -7,7 +7,7 @@ namespace sparkify::cli {
 namespace {
 
 struct CreateTablesOptions {
-  WarehouseFlags warehouse;
+  ConfigOverrides warehouse;
   bool dry_run = false;  // --dry-run: print the statements, connect to nothing
 };
 

@@ -8,7 +8,7 @@ namespace sparkify::cli {
 namespace {
 
 struct ErrorsCommandOptions {
-  WarehouseFlags warehouse;
+  ConfigOverrides warehouse;
   bool json = false;
   ErrorFilter filter;
 };

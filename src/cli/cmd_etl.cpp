@@ -15,9 +15,7 @@ namespace sparkify::cli {
 namespace {
 
 struct EtlCommandOptions {
-  WarehouseFlags warehouse;
-  std::optional<std::string> song_data;
-  std::optional<std::string> log_data;
+  ConfigOverrides warehouse;  // also --song-data, --log-data and --staging-uri
   bool json = false;
   bool quiet = false;
   bool full_refresh = false;
@@ -27,12 +25,11 @@ struct EtlCommandOptions {
   std::optional<std::string> until;
   std::string max_errors = "1%";
   std::string max_record_size = "16MiB";
-  bool create_missing_tables = false;      // true for `run`
-  std::string region;                      // --region, else AWS_REGION...
-  std::string endpoint_url;                // --endpoint-url, else AWS_ENDPOINT_URL...
-  bool no_sign_request = false;            // --no-sign-request
-  std::optional<std::string> staging_uri;  // --staging-uri, else dwh.cfg [S3] STAGING
-  bool dry_run = false;                    // --dry-run: print the plan, connect to nothing
+  bool create_missing_tables = false;  // true for `run`
+  std::string region;                  // --region, else AWS_REGION...
+  std::string endpoint_url;            // --endpoint-url, else AWS_ENDPOINT_URL...
+  bool no_sign_request = false;        // --no-sign-request
+  bool dry_run = false;                // --dry-run: print the plan, connect to nothing
 };
 
 // The run, filling `report` as far as it gets (for --json, also when it fails).
@@ -41,8 +38,7 @@ Status LoadWarehouse(const EtlCommandOptions& options, LoadReport& report) {
     return Status::InvalidArgument("--since " + *options.since + " is after --until " +
                                    *options.until + ": no log file is in that window");
   }
-  auto config =
-      ResolveConfig(options.warehouse, options.song_data, options.log_data, options.staging_uri);
+  auto config = ResolveConfig(options.warehouse);
   if (!config.ok()) return config.status();
   if (!options.quiet) AnnounceWarehouse(*config);
   report.engine = config->engine;
@@ -103,9 +99,9 @@ void Setup(CLI::App& app, const char* name, const char* description, bool create
   options->create_missing_tables = create_missing;
   CLI::App* cmd = app.add_subcommand(name, description);
   AddWarehouseFlags(*cmd, options->warehouse);
-  cmd->add_option("--song-data", options->song_data,
+  cmd->add_option("--song-data", options->warehouse.song_data,
                   "song catalog: a folder, a file or s3://bucket/prefix (dwh.cfg [S3] SONG_DATA)");
-  cmd->add_option("--log-data", options->log_data,
+  cmd->add_option("--log-data", options->warehouse.log_data,
                   "event logs: a folder, a file or s3://bucket/prefix (dwh.cfg [S3] LOG_DATA)");
   cmd->add_option("--region", options->region,
                   "AWS region of s3:// sources (default: AWS_REGION, AWS_DEFAULT_REGION, "
@@ -117,7 +113,7 @@ void Setup(CLI::App& app, const char* name, const char* description, bool create
                 "read s3:// sources anonymously (public buckets); otherwise credentials come "
                 "from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY/AWS_SESSION_TOKEN, dwh.cfg [AWS] "
                 "KEY/SECRET, or ~/.aws/credentials (AWS_PROFILE)");
-  cmd->add_option("--staging-uri", options->staging_uri,
+  cmd->add_option("--staging-uri", options->warehouse.staging_uri,
                   "Redshift: a writable s3://bucket/prefix for the run's manifests and uploads of "
                   "local files (dwh.cfg [S3] STAGING)");
   cmd->add_flag("--dry-run", options->dry_run,

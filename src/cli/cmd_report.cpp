@@ -15,7 +15,7 @@ namespace sparkify::cli {
 namespace {
 
 struct ReportOptions {
-  WarehouseFlags warehouse;
+  ConfigOverrides warehouse;
   std::string format = "html";     // html | json
   std::optional<std::string> out;  // default: report.html for html, stdout for json; "-": stdout
   int top = 10;

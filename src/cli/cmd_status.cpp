@@ -8,7 +8,7 @@ namespace sparkify::cli {
 namespace {
 
 struct StatusCommandOptions {
-  WarehouseFlags warehouse;
+  ConfigOverrides warehouse;
   bool json = false;
   int64_t runs = 5;
 };

@@ -15,22 +15,12 @@
 
 namespace sparkify::cli {
 
-// Options every warehouse command shares: where the configuration and the warehouse are.
-struct WarehouseFlags {
-  std::optional<std::string> config_file;
-  std::optional<std::string> engine;
-  std::optional<std::string> database;
-  std::optional<std::string> schema;
-  std::optional<int> lock_timeout_seconds;
-};
-
-void AddWarehouseFlags(CLI::App& app, WarehouseFlags& flags);
+// The options every warehouse command shares, where the configuration and the warehouse are
+// (--config, --engine, --database, --schema, --lock-timeout), bound to `overrides`.
+void AddWarehouseFlags(CLI::App& app, ConfigOverrides& overrides);
 
 // Merges flags, environment and dwh.cfg; prints configuration warnings to stderr.
-Result<Config> ResolveConfig(const WarehouseFlags& flags,
-                             const std::optional<std::string>& song_data = std::nullopt,
-                             const std::optional<std::string>& log_data = std::nullopt,
-                             const std::optional<std::string>& staging_uri = std::nullopt);
+Result<Config> ResolveConfig(const ConfigOverrides& overrides);
 
 // Prints the run's first line to stderr: engine, what chose it, target (DescribeWarehouse).
 void AnnounceWarehouse(const Config& config);

@@ -2,38 +2,34 @@
 #include <cstdlib>
 
 #include "cli/commands.h"
+#include "engine/engine_kinds.h"
 #include "sparkify/pipeline.h"
 
 namespace sparkify::cli {
 
-void AddWarehouseFlags(CLI::App& app, WarehouseFlags& flags) {
-  app.add_option("--config", flags.config_file,
+void AddWarehouseFlags(CLI::App& app, ConfigOverrides& overrides) {
+  app.add_option("--config", overrides.config_file,
                  "configuration file (default: ./dwh.cfg when it exists)");
-  app.add_option("--engine", flags.engine, "warehouse engine: sqlite (default), postgres, redshift")
-      ->check(CLI::IsMember({"sqlite", "postgres", "redshift"}));
-  app.add_option("--database", flags.database,
+  // The names and their lines from the table of engine kinds, the default marked.
+  std::vector<std::string> names;
+  std::string help = "warehouse engine:";
+  for (const EngineKind& kind : EngineKinds()) {
+    names.emplace_back(kind.name);
+    help += std::string(names.size() == 1 ? " " : "; ") + kind.name +
+            (kind.name == Config{}.engine ? " (default)" : "") + ", " + kind.description;
+  }
+  app.add_option("--engine", overrides.engine, help)->check(CLI::IsMember(names));
+  app.add_option("--database", overrides.database,
                  "SQLite file (default sparkify.db), or a PostgreSQL or Redshift connection URI "
                  "or key=value string (Redshift: TLS required unless it sets sslmode)");
-  app.add_option("--schema", flags.schema,
+  app.add_option("--schema", overrides.schema,
                  "schema of every table, server engines (default public)");
-  app.add_option("--lock-timeout", flags.lock_timeout_seconds,
+  app.add_option("--lock-timeout", overrides.lock_timeout_seconds,
                  "seconds to wait for another run holding the warehouse (default 10)")
       ->check(CLI::Range(0, 86400).description("SECONDS from 0 to 86400"));
 }
 
-Result<Config> ResolveConfig(const WarehouseFlags& flags,
-                             const std::optional<std::string>& song_data,
-                             const std::optional<std::string>& log_data,
-                             const std::optional<std::string>& staging_uri) {
-  ConfigOverrides overrides;
-  overrides.config_file = flags.config_file;
-  overrides.engine = flags.engine;
-  overrides.database = flags.database;
-  overrides.schema = flags.schema;
-  overrides.lock_timeout_seconds = flags.lock_timeout_seconds;
-  overrides.song_data = song_data;
-  overrides.log_data = log_data;
-  overrides.staging_uri = staging_uri;
+Result<Config> ResolveConfig(const ConfigOverrides& overrides) {
   auto config = LoadConfig(overrides, ProcessEnvironment());
   if (config.ok()) {
     for (const auto& w : config->warnings)

@@ -1,6 +1,7 @@
 #include "sparkify/config.h"
 
 #include "config/ini_file.h"
+#include "engine/engine_kinds.h"
 
 #include <algorithm>
 #include <cctype>
@@ -96,10 +97,9 @@ Status ReadConfigFile(const std::string& file, Config& config, FileFacts& facts)
 
 // `file` is "dwh.cfg: " (the file read, for messages), empty when none was read.
 Status Validate(const Config& config, const std::string& file) {
-  static const std::set<std::string> kEngines = {"sqlite", "postgres", "redshift"};
-  if (!kEngines.count(config.engine)) {
+  if (!FindEngineKind(config.engine).ok()) {
     return Status::InvalidArgument(config.engine_origin + ": invalid value '" + config.engine +
-                                   "' (expected sqlite, postgres or redshift)");
+                                   "' (expected " + EngineNamesText() + ")");
   }
   if (!config.db_port.empty() && !std::all_of(config.db_port.begin(), config.db_port.end(),
                                               [](unsigned char c) { return std::isdigit(c); })) {

@@ -5,12 +5,15 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <optional>
 #include <vector>
 
+#include "base/sql_text.h"
 #include "engine/postgres_connection.h"
 #include "engine/postgres_copy.h"
+#include "engine/sql_catalog.h"
 
 namespace sparkify {
 namespace {
@@ -167,7 +170,34 @@ Result<PostgresEngine::SessionPtr> PostgresEngine::Connect(const PostgresOptions
 Result<std::unique_ptr<Engine>> PostgresEngine::Open(const PostgresOptions& options) {
   auto session = Connect(options);
   if (!session.ok()) return session.status();
-  return std::unique_ptr<Engine>(new PostgresEngine(Traits(), std::move(session).value(), options));
+  // Waits at most lock_timeout: the session's own, else lock_wait_ms.
+  const std::string own_timeout = (*session)->lock_timeout;
+  const std::map<std::string, std::string> vars = {
+      {"key", std::to_string(LockKey(options.schema))},
+      {"wait", own_timeout != "0" ? SqlQuote(own_timeout) : std::to_string(options.lock_wait_ms)},
+      {"restore", SqlQuote(own_timeout)}};
+  Result<RunLock> lock = Status::Ok();
+  if (own_timeout == "0" && options.lock_wait_ms <= 0) {
+    // --lock-timeout 0 means "do not wait", as on SQLite; lock_timeout = 0 would mean "wait
+    // forever" to PostgreSQL, so the lock is only tried.
+    auto sql = LoadSql(Traits().sql_dialects, "try_lock_warehouse", vars);
+    if (!sql.ok()) return sql.status();
+    lock = RunLockFromSql(*sql, "--lock-timeout 0 does not wait");
+    if (lock.ok()) lock->only_tries = true;
+  } else {
+    auto sql = LoadSql(Traits().sql_dialects, "lock_warehouse", vars);
+    if (!sql.ok()) return sql.status();
+    lock = RunLockFromSql(
+        *sql,
+        "gave up waiting after " +
+            (own_timeout != "0" ? own_timeout : std::to_string(options.lock_wait_ms) + " ms") +
+            " (lock_timeout)");
+  }
+  if (!lock.ok()) return lock.status();
+  std::unique_ptr<PostgresEngine> engine(
+      new PostgresEngine(Traits(), std::move(session).value(), options));
+  engine->set_run_lock(std::move(lock).value());
+  return std::unique_ptr<Engine>(std::move(engine));
 }
 
 EngineTraits PostgresEngine::Traits() {
@@ -179,10 +209,7 @@ EngineTraits PostgresEngine::Traits() {
 
 PostgresEngine::PostgresEngine(EngineTraits traits, SessionPtr session,
                                const PostgresOptions& options)
-    : traits_(std::move(traits)),
-      session_(std::move(session)),
-      schema_(options.schema),
-      lock_wait_ms_(options.lock_wait_ms) {}
+    : traits_(std::move(traits)), session_(std::move(session)), schema_(options.schema) {}
 
 PostgresEngine::~PostgresEngine() {
   if (in_transaction_) (void)session_->Run("ROLLBACK");
@@ -233,51 +260,37 @@ Result<QueryResult> PostgresEngine::Query(std::string_view sql) {
 }
 
 Status PostgresEngine::Begin() {
+  if (run_lock_.lock.empty()) return Status::EngineError(session_->product + ": no run lock");
+  if (!run_lock_.before_begin.empty()) {
+    SPARKIFY_RETURN_IF_ERROR(Execute(run_lock_.before_begin));
+  }
   auto begun = session_->Exec("BEGIN", "cannot start the run");
   if (!begun.ok()) return begun.status();
   in_transaction_ = true;
-  Status locked = LockWarehouse();
+  Status locked = TakeLock();
   if (!locked.ok()) (void)Rollback();  // the lock's error is the one to report
   return locked;
 }
 
-Status PostgresEngine::LockWarehouse() {
-  // Waits at most lock_timeout: the session's own, else lock_wait_ms_ for this statement only.
-  const bool own_timeout = session_->lock_timeout != "0";
-  if (!own_timeout && lock_wait_ms_ <= 0) {
-    // --lock-timeout 0 means "do not wait", as on SQLite; lock_timeout = 0 would mean "wait
-    // forever" to PostgreSQL, so the lock is only tried.
-    ResultHandle tried =
-        session_->Run(fmt::format("SELECT pg_try_advisory_xact_lock({})", LockKey(schema_)));
-    if (!Connection::Succeeded(tried.get())) {
-      return session_->Failure(tried.get(), "cannot lock the warehouse for the run");
-    }
-    if (PQntuples(tried.get()) == 1 && std::strcmp(PQgetvalue(tried.get(), 0, 0), "t") == 0) {
-      return Status::Ok();
-    }
+Status PostgresEngine::TakeLock() {
+  ResultHandle result = session_->Run(run_lock_.lock);
+  const auto busy = [&] {
     return Status::Busy(session_->Scrub(
-        fmt::format("another sparkify run holds the warehouse (schema {} on {}); --lock-timeout 0 "
-                    "does not wait; try again later",
-                    schema_, session_->where)));
+        fmt::format("another sparkify run holds the warehouse (schema {} on {}); {}; try again "
+                    "later",
+                    schema_, session_->where, run_lock_.busy_reason)));
+  };
+  if (Connection::Succeeded(result.get())) {
+    if (!run_lock_.only_tries) return Status::Ok();
+    const PGresult* r = result.get();
+    const bool taken = PQntuples(r) == 1 && std::strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    return taken ? Status::Ok() : busy();
   }
-  std::string sql;
-  if (!own_timeout) sql += fmt::format("SET LOCAL lock_timeout = '{}ms'; ", lock_wait_ms_);
-  sql += fmt::format("SELECT pg_advisory_xact_lock({})", LockKey(schema_));
-  if (!own_timeout) sql += "; SET LOCAL lock_timeout TO DEFAULT";
-  return TakeLock(sql, own_timeout ? session_->lock_timeout + " (lock_timeout)"
-                                   : fmt::format("{} ms (lock_timeout)", lock_wait_ms_));
-}
-
-Status PostgresEngine::TakeLock(const std::string& sql, const std::string& waited) {
-  ResultHandle result = session_->Run(sql);
-  if (Connection::Succeeded(result.get())) return Status::Ok();
+  // A lock wait that gave up: lock_timeout, or statement_timeout (Redshift) cancelling it.
   const char* sqlstate = result ? PQresultErrorField(result.get(), PG_DIAG_SQLSTATE) : nullptr;
   if (sqlstate && (std::strcmp(sqlstate, kSqlstateLockNotAvailable) == 0 ||
                    std::strcmp(sqlstate, kSqlstateQueryCanceled) == 0)) {
-    return Status::Busy(session_->Scrub(
-        fmt::format("another sparkify run holds the warehouse (schema {} on {}); gave up waiting "
-                    "after {}; try again later",
-                    schema_, session_->where, waited)));
+    return busy();
   }
   return session_->Failure(result.get(), "cannot lock the warehouse for the run");
 }
@@ -297,7 +310,34 @@ Status PostgresEngine::Commit() {
 Status PostgresEngine::Rollback() {
   in_transaction_ = false;
   auto result = session_->Exec("ROLLBACK", "rollback failed");
-  return result.ok() ? Status::Ok() : result.status();
+  if (!result.ok()) return result.status();
+  // ROLLBACK undid the SETs that followed the lock: the session would keep the lock's wait.
+  return run_lock_.after_rollback.empty() ? Status::Ok() : Execute(run_lock_.after_rollback);
+}
+
+Result<RunLock> RunLockFromSql(const std::string& text, std::string busy_reason) {
+  // "BEGIN;" on a line of its own, then the lock statement.
+  size_t at = text.rfind("BEGIN;\n", 0) == 0 ? 0 : text.find("\nBEGIN;\n");
+  if (at != 0 && at != std::string::npos) ++at;
+  const size_t lock_start = at == std::string::npos ? at : at + std::strlen("BEGIN;\n");
+  const size_t lock_end = lock_start == std::string::npos ? lock_start : text.find(';', lock_start);
+  if (lock_end == std::string::npos) {
+    return Status::EngineError(
+        "lock_warehouse.sql: expected statements, BEGIN, the lock, statements");
+  }
+  RunLock lock;
+  lock.before_begin = text.substr(0, at);
+  // Comments alone (try_lock_warehouse.sql) are no statement to send.
+  bool statements = false;
+  for (size_t line = 0; line < at && !statements; line = text.find('\n', line) + 1) {
+    statements = text.compare(line, 2, "--") != 0 && text[line] != '\n';
+  }
+  if (!statements) lock.before_begin.clear();
+  lock.lock = text.substr(lock_start);
+  const size_t rest = text.find_first_not_of(" \n", lock_end + 1);
+  if (rest != std::string::npos) lock.after_rollback = text.substr(rest);
+  lock.busy_reason = std::move(busy_reason);
+  return lock;
 }
 
 Result<std::unique_ptr<RowWriter>> PostgresEngine::OpenWriter(

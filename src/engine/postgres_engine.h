@@ -9,12 +9,13 @@
 // session settings the text of query results depends on (DateStyle ISO, extra_float_digits 3:
 // shortest exact doubles, standard_conforming_strings on).
 //
-// Runs: Begin() opens the run's transaction and takes a transaction-level advisory lock whose key
-// is derived from the schema name, so two runs on one schema of one database never interleave
-// (other schemas do not wait). A second run waits for the lock up to the session's lock_timeout
-// when the connection sets one (options='-c lock_timeout=30s'), else up to
-// PostgresOptions::lock_wait_ms, then fails with kBusy. The lock ends with the transaction, also
-// when the connection drops.
+// Runs: Begin() takes a transaction-level advisory lock whose key is derived from the schema
+// name, so two runs on one schema of one database never interleave (other schemas do not wait).
+// A second run waits for the lock up to the session's lock_timeout when the connection sets one
+// (options='-c lock_timeout=30s'), else up to PostgresOptions::lock_wait_ms, then fails with
+// kBusy; with a wait of 0 the lock is only tried. The lock ends with the transaction, also when
+// the connection drops. The statements are sql/postgres/lock_warehouse.sql (try_lock_warehouse
+// for no wait), run as a RunLock says.
 //
 // Bulk loads: COPY ... FROM STDIN, sent in chunks of at most 64 KiB; in binary format when every
 // column loaded is BIGINT, DOUBLE PRECISION or TEXT (the staging tables), else in text format.
@@ -27,8 +28,9 @@
 //
 // Extension: Redshift is PostgreSQL with other types, another COPY and no advisory locks. A
 // subclass connects with Connect() and its own SessionSetup (settings, TLS default, the name in
-// messages), passes its own traits to the protected constructor and overrides what differs
-// (OpenWriter, LockWarehouse, using TakeLock).
+// messages), passes its own traits to the protected constructor, gives its own RunLock
+// (set_run_lock) and overrides what differs (OpenWriter, server_staging). Begin, Commit and
+// Rollback are the same for every PostgreSQL-based engine.
 //
 // Not thread-safe. At most one RowWriter is open at a time; it must not outlive the engine.
 #pragma once
@@ -59,6 +61,25 @@ struct PostgresOptions {
   int lock_wait_ms = 10000;
 };
 
+// How Begin() takes the run's lock, as statements, and what a failed wait means. Made from a
+// dialect's lock_warehouse.sql by RunLockFromSql when the engine opens.
+struct RunLock {
+  std::string before_begin;  // autocommitted before BEGIN (settings for the wait), may be empty
+  std::string lock;  // the transaction's first statements: the one that waits for the lock, then
+                     // those that set back what before_begin set (run as one)
+  // Run after every rollback, which undoes a SET made inside the transaction: the statements of
+  // `lock` after its first.
+  std::string after_rollback;
+  // Why a failed wait is kBusy, for the message: "gave up waiting after 300 ms (lock_timeout)".
+  std::string busy_reason;
+  // `lock` only tries: it answers one row, 't' when it took the lock (else kBusy).
+  bool only_tries = false;
+};
+
+// Splits a lock_warehouse.sql text at its "BEGIN;" line: the statements before it, and the lock
+// statement with those after it; an error when the text has no BEGIN followed by a statement.
+Result<RunLock> RunLockFromSql(const std::string& text, std::string busy_reason);
+
 class PostgresEngine : public Engine {
  public:
   // Connects and prepares the session (schema, search_path, settings).
@@ -74,9 +95,10 @@ class PostgresEngine : public Engine {
   WarehouseTarget target() const override;
   Status Execute(std::string_view sql) override;
   Result<QueryResult> Query(std::string_view sql) override;
-  Status Begin() override;
-  Status Commit() override;
-  Status Rollback() override;
+  // Runs the RunLock: before_begin, BEGIN, lock; a failed lock rolls back.
+  Status Begin() final;
+  Status Commit() final;
+  Status Rollback() final;  // then the RunLock's after_rollback
   Result<std::unique_ptr<RowWriter>> OpenWriter(std::string_view table,
                                                 const std::vector<std::string>& columns) override;
   Result<bool> TableExists(std::string_view table) override;
@@ -108,21 +130,17 @@ class PostgresEngine : public Engine {
   static Result<SessionPtr> Connect(const PostgresOptions& options, const SessionSetup& setup);
   PostgresEngine(EngineTraits traits, SessionPtr session, const PostgresOptions& options);
 
-  // Called by Begin() inside the new transaction: takes the run's lock or fails with kBusy.
-  virtual Status LockWarehouse();
-  // Runs `sql`, which waits for the run's lock: a lock timeout or a cancelled statement becomes
-  // kBusy, saying the wait was `waited`; any other failure is an engine error.
-  Status TakeLock(const std::string& sql, const std::string& waited);
-
-  Session& session() { return *session_; }
-  const std::string& schema() const { return schema_; }
-  int lock_wait_ms() const { return lock_wait_ms_; }
+  // Replaces the lock Begin() takes (PostgreSQL's advisory lock), for a subclass's own.
+  void set_run_lock(RunLock lock) { run_lock_ = std::move(lock); }
 
  private:
+  // Runs the RunLock's lock inside the new transaction: kBusy when the wait gave up.
+  Status TakeLock();
+
   EngineTraits traits_;
   SessionPtr session_;
   std::string schema_;
-  int lock_wait_ms_;
+  RunLock run_lock_;
   bool in_transaction_ = false;
 };
 

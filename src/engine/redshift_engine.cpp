@@ -103,7 +103,6 @@ EngineTraits RedshiftEngine::Traits() {
   EngineTraits traits;
   traits.name = "redshift";
   traits.sql_dialects = {"redshift", "postgres", "common"};
-  traits.stages_through_client = false;
   traits.enforces_unique_keys = false;
   traits.backslash_escapes_in_literals = true;
   return traits;
@@ -136,9 +135,13 @@ Result<std::unique_ptr<Engine>> RedshiftEngine::Open(const RedshiftOptions& opti
   }
   auto timeout = engine->Query("SHOW statement_timeout");
   if (!timeout.ok()) return timeout.status();
+  std::string statement_timeout = "0";  // the session's, restored after the lock wait
   if (!timeout->rows.empty() && !timeout->rows[0].empty() && timeout->rows[0][0]) {
-    engine->statement_timeout_ = *timeout->rows[0][0];
+    statement_timeout = *timeout->rows[0][0];
   }
+  auto lock = RunLockFor(options.connection.lock_wait_ms, statement_timeout);
+  if (!lock.ok()) return lock.status();
+  engine->set_run_lock(std::move(lock).value());
   return std::unique_ptr<Engine>(std::move(engine));
 }
 
@@ -146,53 +149,12 @@ RedshiftEngine::RedshiftEngine(SessionPtr session, const RedshiftOptions& option
     : PostgresEngine(Traits(), std::move(session), options.connection),
       staging_(options.staging, this) {}
 
-namespace {
-
-// lock_warehouse.sql's statements around its BEGIN: `before` (autocommitted), the LOCK, `after`.
-struct BeginParts {
-  std::string before, lock, after;
-};
-
-Result<BeginParts> SplitAtBegin(const std::string& text) {
-  const std::string begin = "\nBEGIN;\n";
-  const size_t at = text.find(begin);
-  const size_t lock_end = at == std::string::npos ? at : text.find(";\n", at + begin.size());
-  if (lock_end == std::string::npos) {
-    return Status::EngineError("lock_warehouse.sql: expected statements, BEGIN, LOCK, statements");
-  }
-  const size_t lock_start = at + begin.size();
-  return BeginParts{text.substr(0, at + 1), text.substr(lock_start, lock_end + 1 - lock_start),
-                    text.substr(lock_end + 2)};
-}
-
-}  // namespace
-
-Status RedshiftEngine::Begin() {
+Result<RunLock> RedshiftEngine::RunLockFor(int lock_wait_ms, const std::string& restore) {
   // statement_timeout 0 would mean no limit: --lock-timeout 0 waits 1 ms.
-  auto text = BeginStatements(std::max(lock_wait_ms(), 1), statement_timeout_);
+  auto text = BeginStatements(std::max(lock_wait_ms, 1), restore);
   if (!text.ok()) return text.status();
-  auto parts = SplitAtBegin(*text);
-  if (!parts.ok()) return parts.status();
-  SPARKIFY_RETURN_IF_ERROR(Execute(parts->before));
-  lock_sql_ = parts->lock;
-  Status begun = PostgresEngine::Begin();  // BEGIN, then LockWarehouse()
-  if (!begun.ok()) {
-    // The failed lock's rollback left the wait's statement_timeout in place.
-    (void)Execute("SET statement_timeout TO " + SqlQuote(statement_timeout_, true));
-    return begun;
-  }
-  return Execute(parts->after);
-}
-
-Status RedshiftEngine::LockWarehouse() {
-  return TakeLock(lock_sql_, fmt::format("{} ms (statement_timeout)", lock_wait_ms()));
-}
-
-Status RedshiftEngine::Rollback() {
-  Status rolled_back = PostgresEngine::Rollback();
-  // ROLLBACK undid the SET that followed the lock: the session would keep the lock's wait.
-  Status restored = Execute("SET statement_timeout TO " + SqlQuote(statement_timeout_, true));
-  return rolled_back.ok() ? restored : rolled_back;
+  return RunLockFromSql(
+      *text, fmt::format("gave up waiting after {} ms (statement_timeout)", lock_wait_ms));
 }
 
 Result<std::unique_ptr<RowWriter>> RedshiftEngine::OpenWriter(

@@ -8,18 +8,19 @@
 // ISO and extra_float_digits 2 (Redshift's largest value: 17 significant digits, still exact);
 // Redshift has neither lock_timeout nor standard_conforming_strings.
 //
-// Runs: Redshift has no advisory locks. Begin() takes LOCK sparkify_lock (a table of no rows,
+// Runs: Redshift has no advisory locks. Begin() (PostgresEngine's, given RunLockFor's statements)
+// takes LOCK sparkify_lock (a table of no rows,
 // created when missing, before the transaction) as the run's transaction's first statement
 // (sql/redshift/lock_warehouse.sql says why); the lock ends with the transaction.
 // statement_timeout bounds the wait (the lock wait, --lock-timeout) and is set back to the
 // session's value afterwards; a timeout is kBusy, and so is a serializable isolation violation
 // (ERROR 1023): another transaction changed the same tables, and the run can simply be repeated.
 //
-// Data: traits() say the cluster stages the files itself (server_staging(): COPY from S3, see
-// redshift_staging.h), keys are not enforced (the pipeline checks uniqueness after each run) and
-// a backslash escapes in string literals. OpenWriter() writes rows with multi-row INSERT
-// statements (Redshift has no COPY FROM STDIN); the pipeline uses it for small tables only (the
-// ledger, rejected records).
+// Data: the cluster stages the files itself (server_staging(): COPY from S3, see
+// redshift_staging.h); traits() say keys are not enforced (the pipeline checks uniqueness after
+// each run) and a backslash escapes in string literals. OpenWriter() writes rows with multi-row
+// INSERT statements (Redshift has no COPY FROM STDIN); the pipeline uses it for small tables only
+// (the ledger, rejected records).
 //
 // Not thread-safe. At most one RowWriter is open at a time; it must not outlive the engine.
 #pragma once
@@ -45,22 +46,18 @@ class RedshiftEngine final : public PostgresEngine {
   static std::string SessionSettings();
   // Begin()'s statements (sql/redshift/lock_warehouse.sql), in order, as text.
   static Result<std::string> BeginStatements(int wait_ms, const std::string& restore);
+  // Those statements as the RunLock Begin() runs: waiting up to `lock_wait_ms` (at least 1 ms),
+  // then setting statement_timeout back to `restore` (also after every rollback).
+  static Result<RunLock> RunLockFor(int lock_wait_ms, const std::string& restore);
 
-  Status Begin() override;
-  Status Rollback() override;
   Result<std::unique_ptr<RowWriter>> OpenWriter(std::string_view table,
                                                 const std::vector<std::string>& columns) override;
   ServerStaging* server_staging() override { return &staging_; }
-
- protected:
-  Status LockWarehouse() override;
 
  private:
   RedshiftEngine(SessionPtr session, const RedshiftOptions& options);
 
   RedshiftStaging staging_;
-  std::string statement_timeout_ = "0";  // the session's, restored after the lock wait
-  std::string lock_sql_;                 // lock_warehouse.sql's LOCK, for LockWarehouse()
 };
 
 // The RowWriter RedshiftEngine::OpenWriter returns, over any engine's Execute(): multi-row

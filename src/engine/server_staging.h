@@ -1,5 +1,5 @@
-// ServerStaging: staging input files on the warehouse side, for engines whose traits say
-// !stages_through_client (Amazon Redshift: the cluster reads the files from S3 with COPY).
+// ServerStaging: staging input files on the warehouse side, for engines whose server_staging()
+// is not null (Amazon Redshift: the cluster reads the files from S3 with COPY).
 //
 // The work is split. The pipeline (src/pipeline/server_stager.cpp) lists the sources and keeps
 // the ledger logic of client-side staging: which files are new, unchanged, changed or

@@ -276,7 +276,7 @@ struct Run {
 
 // Staged: the logs into staging_events, then the SQL transforms build the star schema.
 Status LoadStaged(Run& run, Sources& sources) {
-  if (run.engine.traits().stages_through_client) {
+  if (run.engine.server_staging() == nullptr) {
     SPARKIFY_RETURN_IF_ERROR(StageLogs(run.engine, *sources.logs, run.options, run.report.run_id,
                                        run.next_file_id, run.report, run.progress));
   }
@@ -370,7 +370,7 @@ Status RunInTransaction(Engine& engine, const EtlOptions& options, LoadReport& r
 
   auto sources = OpenSources(options, run.progress);
   if (!sources.ok()) return sources.status();
-  if (!engine.traits().stages_through_client) {  // the warehouse reads the files itself
+  if (engine.server_staging() != nullptr) {  // the warehouse reads the files itself
     SPARKIFY_RETURN_IF_ERROR(StageSourcesOnServer(engine, *sources->songs, *sources->logs, options,
                                                   report.run_id, run.next_file_id, report,
                                                   run.progress));

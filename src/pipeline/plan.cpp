@@ -174,16 +174,13 @@ Result<std::string> PlanRun(const EngineBlueprint& engine, Source& songs, Source
       continue;
     }
     SPARKIFY_RETURN_IF_ERROR(append("ledger_read", ledger_vars));
-    if (traits.stages_through_client) {
+    if (engine.staging == nullptr) {
       out += fmt::format(
           "-- stage {}: the client reads and decodes {} file(s) and bulk-loads their records into "
           "{}, the records it rejects into load_errors, one ledger row per file into "
           "load_files\n",
           s.source, s.listed->files.size(), s.table);
       continue;
-    }
-    if (engine.staging == nullptr) {
-      return Status::InvalidArgument("engine " + traits.name + " has no server staging");
     }
     if (s.listed->files.empty()) {
       out += fmt::format("-- stage {}: no file to load\n", s.source);

@@ -12,23 +12,13 @@
 #include <memory>
 #include <string>
 
-#include "engine/server_staging.h"
+#include "engine/engine_kinds.h"
 #include "source/source.h"
 #include "sparkify/config.h"
 #include "sparkify/engine.h"
 #include "sparkify/pipeline.h"
 
 namespace sparkify {
-
-// What a plan needs of an engine, known without connecting.
-struct EngineBlueprint {
-  EngineTraits traits;
-  std::string begin;  // how a run starts its transaction and takes the lock, as SQL text
-  std::unique_ptr<ServerStaging> staging;  // for engines that stage on the server; plans only
-};
-
-// The blueprint of the engine `config` names (defined beside OpenEngine, in warehouse.cpp).
-Result<EngineBlueprint> EngineBlueprintFor(const Config& config);
 
 // The plan of one run over the two sources; `started_at` ('YYYY-MM-DD HH:MM:SS', UTC) is the
 // time the plan assumes the run starts (it names the staging objects).

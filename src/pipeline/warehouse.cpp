@@ -1,15 +1,9 @@
-// Opening an engine, creating the schema and the data-quality checks.
+// Opening the engine a configuration names (through the table of engine kinds,
+// src/engine/engine_kinds.h), creating the schema and the data-quality checks.
 #include <fmt/format.h>
-#include <libpq-fe.h>
 
-#include <algorithm>
-
-#include "engine/postgres_connection.h"
-#include "engine/postgres_engine.h"
-#include "engine/redshift_engine.h"
+#include "engine/engine_kinds.h"
 #include "engine/sql_catalog.h"
-#include "engine/sqlite_engine.h"
-#include "pipeline/plan.h"
 #include "pipeline/report_parts.h"
 #include "sparkify/pipeline.h"
 
@@ -29,85 +23,18 @@ std::string Description(std::string_view sql) {
   return out;
 }
 
-PostgresOptions ConnectionOptions(const Config& config) {
-  PostgresOptions options;
-  options.conninfo = config.database;  // when empty, the [CLUSTER] keys below
-  options.host = config.host;
-  options.port = config.db_port;
-  options.dbname = config.db_name;
-  options.user = config.db_user;
-  options.password = config.db_password;
-  options.schema = config.schema;
-  options.lock_wait_ms = config.lock_timeout_seconds * 1000;
-  return options;
-}
-
-RedshiftStagingOptions StagingOptions(const Config& config) {
-  RedshiftStagingOptions options;
-  options.iam_role = config.iam_role_arn;
-  options.log_jsonpath = config.log_jsonpath;
-  options.staging_uri = config.staging_uri;
-  return options;
-}
-
 }  // namespace
 
 WarehouseTarget DescribeTarget(const Config& config) {
-  WarehouseTarget target;
-  if (config.engine == "sqlite") {
-    target.file = config.database.empty() ? SqliteOptions().path : config.database;
-    return target;
-  }
-  target.schema = config.schema;
-  if (config.database.empty()) {
-    target.host = config.host;
-    target.port = config.db_port;
-    target.database = config.db_name;
-    target.user = config.db_user;
-    return target;
-  }
-  // A plain word is a database name, as Connect decides (PostgresOptions::conninfo); a
-  // connection string is read as libpq reads it (its password is not looked at).
-  if (!postgres::IsConnectionString(config.database)) {
-    target.database = config.database;
-    return target;
-  }
-  postgres::ConninfoHandle options(PQconninfoParse(config.database.c_str(), nullptr));
-  if (!options) return target;  // Connect reports why
-  for (const PQconninfoOption* o = options.get(); o->keyword != nullptr; ++o) {
-    if (o->val == nullptr) continue;
-    const std::string_view key = o->keyword;
-    if (key == "host") target.host = o->val;
-    if (key == "port") target.port = o->val;
-    if (key == "dbname") target.database = o->val;
-    if (key == "user") target.user = o->val;
-  }
-  return target;
+  auto kind = FindEngineKind(config.engine);
+  return kind.ok() ? (*kind)->describe(config) : WarehouseTarget{};
 }
 
 Result<std::unique_ptr<Engine>> OpenEngine(const Config& config, WarehouseAccess access) {
-  if (config.engine == "sqlite") {
-    SqliteOptions options;
-    if (!config.database.empty()) options.path = config.database;
-    options.read_only = access == WarehouseAccess::kReadOnly;
-    options.busy_timeout_ms = config.lock_timeout_seconds * 1000;
-    return OpenSqliteEngine(options);
-  }
-  PostgresOptions connection = ConnectionOptions(config);
-  connection.read_only = access == WarehouseAccess::kReadOnly;
-  if (config.engine == "postgres") return OpenPostgresEngine(connection);
-  if (config.engine == "redshift") {
-    // libpq would try the local socket, which is never a Redshift cluster.
-    if (config.database.empty() && config.host.empty()) {
-      return Status::InvalidArgument(
-          (config.config_file.empty() ? "" : config.config_file + ": ") +
-          "[CLUSTER] HOST: missing; Redshift (chosen by " + config.engine_origin +
-          ") needs the cluster's endpoint there (`sparkify cluster create` writes it) or a "
-          "connection string in --database");
-    }
-    return RedshiftEngine::Open({connection, StagingOptions(config)});
-  }
-  return Status::InvalidArgument("engine '" + config.engine + "' is not available in this build");
+  auto kind = FindEngineKind(config.engine);
+  if (!kind.ok()) return kind.status();
+  if ((*kind)->check_config) SPARKIFY_RETURN_IF_ERROR((*kind)->check_config(config));
+  return (*kind)->open(config, access);
 }
 
 std::string DescribeWarehouse(const Config& config) {
@@ -117,28 +44,6 @@ std::string DescribeWarehouse(const Config& config) {
   const WarehouseTarget target = DescribeTarget(config);
   return fmt::format("engine {} ({}), {}{}", config.engine, origin,
                      target.file.empty() ? "" : "file ", TargetText(target));
-}
-
-Result<EngineBlueprint> EngineBlueprintFor(const Config& config) {
-  EngineBlueprint blueprint;
-  if (config.engine == "sqlite") {
-    blueprint.traits = SqliteTraits();
-    blueprint.begin = "BEGIN IMMEDIATE;  -- the run's lock: SQLite's write lock";
-  } else if (config.engine == "postgres") {
-    blueprint.traits = PostgresEngine::Traits();
-    blueprint.begin = "BEGIN;\n-- the run's lock: SELECT pg_advisory_xact_lock(<key of schema " +
-                      config.schema + ">), waiting up to lock_timeout";
-  } else if (config.engine == "redshift") {
-    blueprint.traits = RedshiftEngine::Traits();
-    auto begin = RedshiftEngine::BeginStatements(std::max(config.lock_timeout_seconds * 1000, 1),
-                                                 "{{statement_timeout}}");
-    if (!begin.ok()) return begin.status();
-    blueprint.begin = *begin;
-    blueprint.staging = std::make_unique<RedshiftStaging>(StagingOptions(config), nullptr);
-  } else {
-    return Status::InvalidArgument("engine '" + config.engine + "' is not available in this build");
-  }
-  return blueprint;
 }
 
 Status CreateTables(Engine& engine, bool drop_first) {

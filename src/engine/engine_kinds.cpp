@@ -1,0 +1,167 @@
+#include "engine/engine_kinds.h"
+
+#include <libpq-fe.h>
+
+#include <algorithm>
+
+#include "engine/postgres_connection.h"
+#include "engine/postgres_engine.h"
+#include "engine/redshift_engine.h"
+#include "engine/sqlite_engine.h"
+
+namespace sparkify {
+namespace {
+
+// --- sqlite ---
+
+WarehouseTarget SqliteTarget(const Config& config) {
+  WarehouseTarget target;
+  target.file = config.database.empty() ? SqliteOptions().path : config.database;
+  return target;
+}
+
+Result<std::unique_ptr<Engine>> OpenSqlite(const Config& config, WarehouseAccess access) {
+  SqliteOptions options;
+  if (!config.database.empty()) options.path = config.database;
+  options.read_only = access == WarehouseAccess::kReadOnly;
+  options.busy_timeout_ms = config.lock_timeout_seconds * 1000;
+  return OpenSqliteEngine(options);
+}
+
+Result<EngineBlueprint> SqliteBlueprint(const Config&) {
+  EngineBlueprint blueprint;
+  blueprint.traits = SqliteTraits();
+  blueprint.begin = "BEGIN IMMEDIATE;  -- the run's lock: SQLite's write lock";
+  return blueprint;
+}
+
+// --- server engines (postgres, redshift) ---
+
+// The connection string's parts, or else the [CLUSTER] keys, as given (the password unread).
+WarehouseTarget ServerTarget(const Config& config) {
+  WarehouseTarget target;
+  target.schema = config.schema;
+  if (config.database.empty()) {
+    target.host = config.host;
+    target.port = config.db_port;
+    target.database = config.db_name;
+    target.user = config.db_user;
+    return target;
+  }
+  // A plain word is a database name, as Connect decides (PostgresOptions::conninfo); a
+  // connection string is read as libpq reads it (its password is not looked at).
+  if (!postgres::IsConnectionString(config.database)) {
+    target.database = config.database;
+    return target;
+  }
+  postgres::ConninfoHandle options(PQconninfoParse(config.database.c_str(), nullptr));
+  if (!options) return target;  // Connect reports why
+  for (const PQconninfoOption* o = options.get(); o->keyword != nullptr; ++o) {
+    if (o->val == nullptr) continue;
+    const std::string_view key = o->keyword;
+    if (key == "host") target.host = o->val;
+    if (key == "port") target.port = o->val;
+    if (key == "dbname") target.database = o->val;
+    if (key == "user") target.user = o->val;
+  }
+  return target;
+}
+
+PostgresOptions ConnectionOptions(const Config& config, WarehouseAccess access) {
+  PostgresOptions options;
+  options.conninfo = config.database;  // when empty, the [CLUSTER] keys below
+  options.host = config.host;
+  options.port = config.db_port;
+  options.dbname = config.db_name;
+  options.user = config.db_user;
+  options.password = config.db_password;
+  options.schema = config.schema;
+  options.read_only = access == WarehouseAccess::kReadOnly;
+  options.lock_wait_ms = config.lock_timeout_seconds * 1000;
+  return options;
+}
+
+Result<std::unique_ptr<Engine>> OpenPostgres(const Config& config, WarehouseAccess access) {
+  return OpenPostgresEngine(ConnectionOptions(config, access));
+}
+
+Result<EngineBlueprint> PostgresBlueprint(const Config& config) {
+  EngineBlueprint blueprint;
+  blueprint.traits = PostgresEngine::Traits();
+  blueprint.begin = "BEGIN;\n-- the run's lock: SELECT pg_advisory_xact_lock(<key of schema " +
+                    config.schema + ">), waiting up to lock_timeout";
+  return blueprint;
+}
+
+RedshiftStagingOptions StagingOptions(const Config& config) {
+  RedshiftStagingOptions options;
+  options.iam_role = config.iam_role_arn;
+  options.log_jsonpath = config.log_jsonpath;
+  options.staging_uri = config.staging_uri;
+  return options;
+}
+
+Status CheckRedshiftConfig(const Config& config) {
+  // libpq would try the local socket, which is never a Redshift cluster.
+  if (!config.database.empty() || !config.host.empty()) return Status::Ok();
+  return Status::InvalidArgument(
+      (config.config_file.empty() ? "" : config.config_file + ": ") +
+      "[CLUSTER] HOST: missing; Redshift (chosen by " + config.engine_origin +
+      ") needs the cluster's endpoint there (`sparkify cluster create` writes it) or a "
+      "connection string in --database");
+}
+
+Result<std::unique_ptr<Engine>> OpenRedshift(const Config& config, WarehouseAccess access) {
+  return RedshiftEngine::Open({ConnectionOptions(config, access), StagingOptions(config)});
+}
+
+Result<EngineBlueprint> RedshiftBlueprint(const Config& config) {
+  EngineBlueprint blueprint;
+  blueprint.traits = RedshiftEngine::Traits();
+  auto begin = RedshiftEngine::BeginStatements(std::max(config.lock_timeout_seconds * 1000, 1),
+                                               "{{statement_timeout}}");
+  if (!begin.ok()) return begin.status();
+  blueprint.begin = *begin;
+  blueprint.staging = std::make_unique<RedshiftStaging>(StagingOptions(config), nullptr);
+  return blueprint;
+}
+
+}  // namespace
+
+const std::vector<EngineKind>& EngineKinds() {
+  static const std::vector<EngineKind> kKinds = {
+      {"sqlite", "a SQLite file on this machine", nullptr, SqliteTarget, OpenSqlite,
+       SqliteBlueprint},
+      {"postgres", "a PostgreSQL server", nullptr, ServerTarget, OpenPostgres, PostgresBlueprint},
+      {"redshift", "an Amazon Redshift cluster, which reads the files from S3 itself",
+       CheckRedshiftConfig, ServerTarget, OpenRedshift, RedshiftBlueprint},
+  };
+  return kKinds;
+}
+
+Result<const EngineKind*> FindEngineKind(std::string_view name) {
+  for (const EngineKind& kind : EngineKinds()) {
+    if (name == kind.name) return &kind;
+  }
+  return Status::InvalidArgument("engine '" + std::string(name) +
+                                 "' is not available in this build (expected " + EngineNamesText() +
+                                 ")");
+}
+
+std::string EngineNamesText() {
+  const auto& kinds = EngineKinds();
+  std::string text;
+  for (size_t i = 0; i < kinds.size(); ++i) {
+    text += i == 0 ? "" : (i + 1 == kinds.size() ? " or " : ", ");
+    text += kinds[i].name;
+  }
+  return text;
+}
+
+Result<EngineBlueprint> EngineBlueprintFor(const Config& config) {
+  auto kind = FindEngineKind(config.engine);
+  if (!kind.ok()) return kind.status();
+  return (*kind)->blueprint(config);
+}
+
+}  // namespace sparkify
