@@ -2,9 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "base/load_tables.h"
 #include "base/numbers.h"
 #include "decode/raw_text.h"
-#include "pipeline/ledger.h"
 
 namespace sparkify {
 namespace {
