@@ -6,7 +6,7 @@
 
 #include "base/numbers.h"
 #include "pipeline/bounded_queue.h"
-#include "pipeline/progress.h"
+#include "base/progress.h"
 #include "pipeline/row_batch.h"
 #include "pipeline/source_stager.h"
 #include "source/source.h"

@@ -15,7 +15,7 @@
 
 #include "fault_proxy.h"
 #include "moto_fixture.h"
-#include "pipeline/progress.h"
+#include "base/progress.h"
 #include "s3/s3_client.h"
 #include "s3/s3_source.h"
 #include "test_support.h"

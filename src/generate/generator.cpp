@@ -17,7 +17,7 @@
 #include "generate/event_log.h"
 #include "generate/file_io.h"
 #include "generate/song_files.h"
-#include "pipeline/progress.h"
+#include "base/progress.h"
 #include "sparkify/generate.h"
 
 namespace sparkify {

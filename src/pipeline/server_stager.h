@@ -22,7 +22,7 @@
 
 #include "engine/server_staging.h"
 #include "pipeline/ledger.h"
-#include "pipeline/progress.h"
+#include "base/progress.h"
 #include "source/source.h"
 #include "sparkify/engine.h"
 #include "sparkify/pipeline.h"

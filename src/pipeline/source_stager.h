@@ -19,7 +19,7 @@
 
 #include "decode/decoders.h"
 #include "pipeline/ledger.h"
-#include "pipeline/progress.h"
+#include "base/progress.h"
 #include "source/source.h"
 #include "sparkify/engine.h"
 #include "sparkify/pipeline.h"
