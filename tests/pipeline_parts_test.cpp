@@ -5,8 +5,8 @@
 #include <thread>
 
 #include "base/numbers.h"
+#include "base/progress.h"
 #include "pipeline/bounded_queue.h"
-#include "pipeline/progress.h"
 #include "pipeline/row_batch.h"
 #include "pipeline/source_stager.h"
 #include "source/source.h"

@@ -13,9 +13,9 @@
 #include <thread>
 #include <vector>
 
+#include "base/progress.h"
 #include "fault_proxy.h"
 #include "moto_fixture.h"
-#include "pipeline/progress.h"
 #include "s3/s3_client.h"
 #include "s3/s3_source.h"
 #include "test_support.h"

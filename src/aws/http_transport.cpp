@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <random>
 
 namespace sparkify {
 
@@ -32,6 +33,30 @@ RetryPolicy WithTestBackoff(RetryPolicy policy) {
     policy.base_delay = policy.max_delay = std::chrono::milliseconds(std::strtol(ms, nullptr, 10));
   }
   return policy;
+}
+
+void RetryWaiter::WaitBeforeRetry(int retry) {
+  thread_local std::mt19937_64 random{std::random_device{}()};
+  const std::chrono::milliseconds delay = BackoffDelay(policy_, retry, random());
+  std::unique_lock<std::mutex> lock(mu_);
+  wake_.wait_for(lock, delay, [&] { return cancelled_.load(); });
+}
+
+void RetryWaiter::Cancel() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    cancelled_.store(true);
+  }
+  wake_.notify_all();
+}
+
+bool AppendRequestHeaders(const std::vector<sigv4::Header>& headers,
+                          const std::string& authorization, CurlHeaderList& out) {
+  for (const sigv4::Header& h : headers) {
+    if (!out.Append(h.name + ": " + h.value)) return false;
+  }
+  if (!authorization.empty() && !out.Append("Authorization: " + authorization)) return false;
+  return out.Append("Expect:");
 }
 
 bool CurlHeaderList::Append(const std::string& line) {

@@ -7,18 +7,22 @@
 // and reads ETags; the Query clients read one small XML document): this module knows nothing of
 // either.
 //
-// Thread safety: CurlPool may be used from several threads at once; a CurlEasy or CurlHeaderList
-// belongs to one thread at a time. The backoff functions are pure.
+// Thread safety: CurlPool and RetryWaiter may be used from several threads at once; a CurlEasy or
+// CurlHeaderList belongs to one thread at a time. The backoff functions are pure.
 #pragma once
 
 #include <curl/curl.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
+
+#include "s3/sigv4.h"
 
 namespace sparkify {
 
@@ -44,6 +48,28 @@ std::chrono::milliseconds MaxTotalBackoff(const RetryPolicy& policy);
 // the suite can run the binary through failing endpoints without waiting seconds.
 RetryPolicy WithTestBackoff(RetryPolicy policy);
 
+// The waits between a request's attempts, on a policy's schedule (WithTestBackoff applied): each
+// wait is BackoffDelay with a per-thread random number. Cancel() wakes every waiting thread and
+// makes later waits return at once; clients check cancelled() before each attempt.
+class RetryWaiter {
+ public:
+  explicit RetryWaiter(RetryPolicy policy) : policy_(WithTestBackoff(policy)) {}
+  // Whether attempt number `attempt` (1-based) may be followed by another.
+  bool AnotherAttempt(int attempt) const { return attempt < policy_.max_attempts; }
+  // Sleeps before retry number `retry` (the attempt that just failed), unless cancelled.
+  void WaitBeforeRetry(int retry);
+  void Cancel();
+  bool cancelled() const { return cancelled_.load(); }
+  // The flag itself, for transfer callbacks that abort a transfer in flight.
+  const std::atomic<bool>& cancel_flag() const { return cancelled_; }
+
+ private:
+  RetryPolicy policy_;
+  std::mutex mu_;
+  std::condition_variable wake_;
+  std::atomic<bool> cancelled_{false};
+};
+
 struct CurlEasyDeleter {
   void operator()(CURL* handle) const noexcept { curl_easy_cleanup(handle); }
 };
@@ -61,6 +87,12 @@ class CurlHeaderList {
   };
   std::unique_ptr<curl_slist, Deleter> list_;
 };
+
+// The headers of a signed request as curl sends them: `headers` (Host, x-amz-*, ...), then
+// Authorization when `authorization` is not empty (anonymous requests have none), then an empty
+// Expect (no 100-continue round trip). False when curl cannot allocate the list.
+bool AppendRequestHeaders(const std::vector<sigv4::Header>& headers,
+                          const std::string& authorization, CurlHeaderList& out);
 
 // Idle easy handles, each keeping its live connections. Acquire gives an idle one (reset to
 // defaults, connections kept) or a new one (null when curl cannot make one); Release returns a

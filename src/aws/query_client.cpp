@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <random>
-#include <thread>
 
 #include "s3/s3_xml.h"
 
@@ -57,9 +55,9 @@ std::string QueryBody(const std::string& action, const std::string& version,
 
 class QueryClient::Impl {
  public:
-  explicit Impl(QueryClientOptions options) : options_(std::move(options)) {
+  explicit Impl(QueryClientOptions options)
+      : options_(std::move(options)), waiter_(options_.retry) {
     if (!options_.clock) options_.clock = [] { return std::chrono::system_clock::now(); };
-    options_.retry = WithTestBackoff(options_.retry);
   }
 
   Result<QueryReply> Send(const QueryService& service, const std::string& action,
@@ -83,15 +81,14 @@ class QueryClient::Impl {
         last_failure = fmt::format("HTTP {}{}{}", reply.http_status, error.code.empty() ? "" : " ",
                                    error.code);
       }
-      if (!retryable || attempt >= options_.retry.max_attempts) {
+      if (!retryable || !waiter_.AnotherAttempt(attempt)) {
         return Status::IoError(
             Redact(fmt::format("{} {}: failed after {} attempt{}: {} (endpoint {}, region {})",
                                service.name, action, attempt, attempt == 1 ? "" : "s", last_failure,
                                EndpointUrl(service), service.region),
                    options_.credentials));
       }
-      thread_local std::mt19937_64 random{std::random_device{}()};
-      std::this_thread::sleep_for(BackoffDelay(options_.retry, attempt, random()));
+      waiter_.WaitBeforeRetry(attempt);
     }
   }
 
@@ -129,12 +126,7 @@ class QueryClient::Impl {
     const std::string authorization =
         sigv4::SignRequest(request, options_.credentials, sign, options_.clock()).authorization;
     CurlHeaderList headers;
-    for (const sigv4::Header& h : request.headers) {
-      if (!headers.Append(h.name + ": " + h.value)) return CURLE_OUT_OF_MEMORY;
-    }
-    if (!headers.Append("Authorization: " + authorization) || !headers.Append("Expect:")) {
-      return CURLE_OUT_OF_MEMORY;
-    }
+    if (!AppendRequestHeaders(request.headers, authorization, headers)) return CURLE_OUT_OF_MEMORY;
     CurlEasy handle = pool_.Acquire();
     if (!handle) return CURLE_FAILED_INIT;
     CURL* raw = handle.get();
@@ -156,6 +148,7 @@ class QueryClient::Impl {
   }
 
   QueryClientOptions options_;
+  RetryWaiter waiter_;
   CurlPool pool_;
 };
 

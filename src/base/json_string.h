@@ -1,4 +1,5 @@
-// A JSON string literal for text the program writes itself (load reports, manifests).
+// Quoted text the program writes itself: JSON string literals (load reports, manifests) and the
+// one-line quoted paths of messages and listings. Pure functions; thread-safe.
 #pragma once
 
 #include <fmt/format.h>
@@ -8,9 +9,16 @@
 
 namespace sparkify {
 
-inline std::string JsonString(std::string_view s) {
+// How QuotedText writes a control character: as JSON does (\u001f), or for messages and listings
+// (\x1f, DEL too), where the text stays on one line and reads as the bytes it holds.
+enum class ControlEscape { kJson, kHex };
+
+// `s` in double quotes, with the quote, the backslash, \n, \r and \t escaped as in JSON and any
+// other control character as `style` says; every other byte (UTF-8 too) as it is.
+inline std::string QuotedText(std::string_view s, ControlEscape style) {
   std::string out = "\"";
   for (char c : s) {
+    const auto byte = static_cast<unsigned char>(c);
     switch (c) {
       case '"':
         out += "\\\"";
@@ -28,8 +36,10 @@ inline std::string JsonString(std::string_view s) {
         out += "\\t";
         break;
       default:
-        if (static_cast<unsigned char>(c) < 0x20) {
+        if (style == ControlEscape::kJson && byte < 0x20) {
           out += fmt::format("\\u{:04x}", static_cast<int>(c));
+        } else if (style == ControlEscape::kHex && (byte < 0x20 || byte == 0x7f)) {
+          out += fmt::format("\\x{:02x}", byte);
         } else {
           out.push_back(c);
         }
@@ -38,5 +48,7 @@ inline std::string JsonString(std::string_view s) {
   out.push_back('"');
   return out;
 }
+
+inline std::string JsonString(std::string_view s) { return QuotedText(s, ControlEscape::kJson); }
 
 }  // namespace sparkify

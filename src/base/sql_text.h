@@ -1,4 +1,5 @@
-// Small helpers for SQL text the pipeline builds itself (all values it controls).
+// Small helpers for SQL text the pipeline builds itself (all values it controls): literals and
+// UTC times. Pure functions (UtcNow reads the clock); thread-safe.
 #pragma once
 
 #include <ctime>
@@ -19,23 +20,20 @@ inline std::string SqlQuote(std::string_view text, bool backslash_escapes = fals
   return out;
 }
 
-// A UTC time as 'YYYY-MM-DD HH:MM:SS', a literal every engine reads as a timestamp.
-inline std::string SqlUtc(std::time_t time) {
+// `time` in UTC, formatted by strftime's `format`.
+inline std::string FormatUtc(std::time_t time, const char* format) {
   std::tm tm{};
   gmtime_r(&time, &tm);
   char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  std::strftime(buf, sizeof buf, format, &tm);
   return buf;
 }
+
+// A UTC time as 'YYYY-MM-DD HH:MM:SS', a literal every engine reads as a timestamp.
+inline std::string SqlUtc(std::time_t time) { return FormatUtc(time, "%Y-%m-%d %H:%M:%S"); }
 inline std::string UtcNow() { return SqlUtc(std::time(nullptr)); }
 
 // A UTC time in ISO 8601, as reports give it: '2018-11-30T23:00:00Z'.
-inline std::string IsoUtc(std::time_t time) {
-  std::tm tm{};
-  gmtime_r(&time, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
+inline std::string IsoUtc(std::time_t time) { return FormatUtc(time, "%Y-%m-%dT%H:%M:%SZ"); }
 
 }  // namespace sparkify

@@ -14,27 +14,27 @@
 // to <staging>/<token>/ with the S3 client's PutObject. A configured LOG_JSONPATH is read and
 // checked to map the 18 event fields in staging_events' order before it is used.
 //
+// The work is split: redshift_copy_plan.h decides what a batch takes (uploads, manifests, COPY
+// statements), redshift_rejections.h reads back and records what COPY rejected, and
+// redshift_jsonpaths.h holds the columns and the JSONPaths document; this class renders a plan
+// (Plan) or carries it out on the engine (Load). It owns its options; the engine is borrowed.
+//
 // COPY authorizes with IAM_ROLE (the ARN is not a secret); no AWS key ever appears in a
 // statement. REGION is the S3 objects' region (S3Options: --region, AWS_REGION, ...): the
 // staging bucket must be in the same region as the data.
 //
-// Not thread-safe.
+// Not thread-safe: one run uses it on the thread that owns the engine.
 #pragma once
 
+#include <memory>
 #include <string>
 
+#include "engine/redshift_copy_plan.h"
+#include "engine/redshift_jsonpaths.h"
 #include "engine/server_staging.h"
-#include "sparkify/config.h"
 #include "sparkify/engine.h"
 
 namespace sparkify {
-
-struct RedshiftStagingOptions {
-  std::string iam_role;      // [IAM_ROLE] ARN: the role the cluster assumes to read S3
-  std::string log_jsonpath;  // [S3] LOG_JSONPATH; empty: sparkify writes its own JSONPaths file
-  std::string staging_uri;   // [S3] STAGING / --staging-uri: s3://bucket/prefix, writable
-  GetEnv env = ProcessEnvironment();  // region and credentials of the S3 client
-};
 
 class RedshiftStaging final : public ServerStaging {
  public:
@@ -50,16 +50,9 @@ class RedshiftStaging final : public ServerStaging {
   void ReadRejectionsFromStl();
 
  private:
-  class Impl;
-  std::unique_ptr<Impl> impl_;
+  RedshiftStagingOptions options_;
+  bool stl_load_errors_ = false;  // ReadRejectionsFromStl()
+  Engine* engine_;
 };
-
-// The JSONPaths document sparkify writes for the event logs: the 18 fields of eventsim's records
-// in staging_events' column order, as the course's log_json_path.json maps them.
-const std::string& LogJsonPathsDocument();
-
-// Checks a JSONPaths document (LOG_JSONPATH's contents) maps exactly those fields in that order;
-// the message names `where` and the first expression that differs.
-Status CheckLogJsonPaths(const std::string& where, const std::string& document);
 
 }  // namespace sparkify

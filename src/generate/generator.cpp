@@ -13,11 +13,11 @@
 #include <thread>
 #include <vector>
 
+#include "base/progress.h"
 #include "generate/catalog.h"
 #include "generate/event_log.h"
 #include "generate/file_io.h"
 #include "generate/song_files.h"
-#include "pipeline/progress.h"
 #include "sparkify/generate.h"
 
 namespace sparkify {

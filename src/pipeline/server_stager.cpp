@@ -9,7 +9,6 @@
 #include <unordered_set>
 
 #include "base/sql_text.h"
-#include "engine/sql_catalog.h"
 #include "pipeline/ledger.h"
 #include "pipeline/source_stager.h"
 
@@ -30,26 +29,17 @@ bool IsS3(const SourceFile& file) { return file.path.rfind("s3://", 0) == 0; }
 
 }  // namespace
 
-bool InDateWindow(const std::string& path, const std::optional<std::string>& since,
-                  const std::optional<std::string>& until) {
-  if (!since && !until) return true;
-  const std::string date = DateInFileName(path);
-  if (date.empty()) return false;
-  return (!since || date >= *since) && (!until || date <= *until);
-}
-
 Status StageOnServer(Engine& engine, ServerStaging& staging, Source& source,
                      const ServerStagerSettings& settings, int64_t& next_file_id,
                      SourceCounts& counts, std::vector<std::string>& first_errors,
                      Progress& progress) {
-  const bool backslashes = engine.traits().backslash_escapes_in_literals;
   auto listed = source.List();
   if (!listed.ok()) return listed.status();
   const std::vector<SourceFile>& files = *listed;
 
-  auto read = ReadLedger(engine, settings.source_name);
+  auto read = Ledger::Read(engine, settings.source_name);
   if (!read.ok()) return read.status();
-  std::unordered_map<std::string, LedgerEntry>& ledger = *read;
+  const Ledger& ledger = *read;
 
   // The checksum of a file: its ETag for S3 objects, XXH3-128 of its bytes for local files.
   PaddedBuffer buffer;
@@ -70,25 +60,30 @@ Status StageOnServer(Engine& engine, ServerStaging& staging, Source& source,
       fate[i] = Fate::kOutOfRange;
       continue;
     }
-    const auto known = ledger.find(file.path);
-    if (known != ledger.end() && known->second.size == file.size &&
-        known->second.mtime_ns == file.mtime_ns && known->second.etag == file.etag) {
-      continue;  // kUnchanged
-    }
+    if (ledger.Unchanged(file)) continue;  // kUnchanged
     auto sum = checksum_of(file);
     if (!sum.ok()) return sum.status();
     checksum[i] = std::move(sum).value();
-    fate[i] = known == ledger.end()                   ? Fate::kNew
-              : known->second.checksum == checksum[i] ? Fate::kTouched
-                                                      : Fate::kChanged;
+    switch (ledger.Classify(file, checksum[i])) {
+      case LedgerChange::kNew:
+        fate[i] = Fate::kNew;
+        break;
+      case LedgerChange::kTouched:
+        fate[i] = Fate::kTouched;
+        break;
+      case LedgerChange::kChanged:
+        fate[i] = Fate::kChanged;
+        break;
+    }
   }
 
   // A changed file takes back its whole batch; its batch-mates are loaded again.
   std::map<int64_t, std::string> forgotten;  // batch file id -> the changed file that caused it
   for (size_t i = 0; i < files.size(); ++i) {
-    if (fate[i] == Fate::kChanged) forgotten.emplace(ledger[files[i].path].file_id, files[i].path);
+    if (fate[i] == Fate::kChanged)
+      forgotten.emplace(ledger.Find(files[i].path)->file_id, files[i].path);
   }
-  for (const auto& [path, entry] : ledger) {
+  for (const auto& [path, entry] : ledger.entries()) {
     const auto batch = forgotten.find(entry.file_id);
     if (batch == forgotten.end()) continue;
     const auto at = listed_at.find(path);
@@ -112,10 +107,9 @@ Status StageOnServer(Engine& engine, ServerStaging& staging, Source& source,
 
   // Re-deliveries: the bytes of a file loaded under another name (in another batch, or earlier in
   // this one) are recorded, not loaded.
-  std::unordered_set<std::string> loaded_checksums;
-  for (const auto& [path, entry] : ledger) {
-    if (!forgotten.count(entry.file_id)) loaded_checksums.insert(entry.checksum);
-  }
+  std::unordered_set<int64_t> taken_back;
+  for (const auto& [file_id, cause] : forgotten) taken_back.insert(file_id);
+  std::unordered_set<std::string> loaded_checksums = ledger.LoadedChecksums(taken_back);
   std::vector<SourceFile> to_load;
   std::vector<size_t> recorded;  // files that get a ledger row in this run's batch
   for (size_t i = 0; i < files.size(); ++i) {
@@ -128,12 +122,8 @@ Status StageOnServer(Engine& engine, ServerStaging& staging, Source& source,
         ++counts.files_out_of_range;
         continue;
       case Fate::kTouched: {
-        const LedgerEntry& entry = ledger[file.path];
-        SPARKIFY_RETURN_IF_ERROR(engine.Execute(fmt::format(
-            "UPDATE load_files SET size = {}, mtime_ns = {}, etag = {} WHERE file_id = {} AND "
-            "path = {}",
-            file.size, file.mtime_ns, file.etag.empty() ? "NULL" : SqlQuote(file.etag, backslashes),
-            entry.file_id, SqlQuote(file.path, backslashes))));
+        SPARKIFY_RETURN_IF_ERROR(
+            ledger.RefreshMetadata(engine, ledger.Find(file.path)->file_id, file));
         ++counts.files_skipped;
         continue;
       }
@@ -151,11 +141,8 @@ Status StageOnServer(Engine& engine, ServerStaging& staging, Source& source,
   }
 
   for (const auto& [file_id, cause] : forgotten) {
-    auto sql = LoadSql(engine.traits().sql_dialects, "forget_file",
-                       {{"file_id", std::to_string(file_id)}});
-    if (!sql.ok()) return sql.status();
-    SPARKIFY_RETURN_IF_ERROR(
-        engine.Execute(*sql).WithContext("taking back batch " + std::to_string(file_id)));
+    SPARKIFY_RETURN_IF_ERROR(Ledger::Forget(engine, file_id)
+                                 .WithContext("taking back batch " + std::to_string(file_id)));
   }
   if (recorded.empty()) return Status::Ok();
 
@@ -185,29 +172,12 @@ Status StageOnServer(Engine& engine, ServerStaging& staging, Source& source,
     }
   }
 
-  auto writer = engine.OpenWriter("load_files", kLedgerColumns);
-  if (!writer.ok()) return writer.status();
-  RowWriter& w = **writer;
-  const std::string now = UtcNow();
+  std::vector<LedgerRow> rows;
   for (size_t i : recorded) {
-    const SourceFile& file = files[i];
-    w.Integer(batch);
-    w.Text(settings.source_name);
-    w.Text(file.path);
-    w.Integer(static_cast<int64_t>(file.size));
-    w.Integer(file.mtime_ns);
-    if (file.etag.empty()) {
-      w.Null();
-    } else {
-      w.Text(file.etag);
-    }
-    w.Text(checksum[i]);
-    w.Null();  // records: the cluster does not count them per file
-    w.Integer(settings.run_id);
-    w.Text(now);
-    SPARKIFY_RETURN_IF_ERROR(w.EndRow());
+    // records: the cluster does not count them per file
+    rows.push_back({batch, files[i], checksum[i], std::nullopt});
   }
-  return w.Finish();
+  return ledger.Append(engine, settings.run_id, rows);
 }
 
 std::string StagingToken(const std::string& run_id, const std::string& started_at) {

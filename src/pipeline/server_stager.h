@@ -1,7 +1,7 @@
 // ServerSourceStager: stages one source for an engine whose warehouse reads the files itself
 // (EngineTraits::stages_through_client false, e.g. Redshift), inside the run's transaction.
 //
-// The ledger logic is the client stager's (source_stager.h), decided from the listing: a file
+// The ledger logic is the client stager's (ledger.h), decided from the listing: a file
 // with the same size, modification time and ETag as its ledger entry is skipped; the checksum is
 // the ETag for S3 objects ("etag:<ETag>", since their bytes never pass through this process) and
 // XXH3-128 of the bytes for local files; a file whose checksum equals its ledger entry's only has
@@ -20,8 +20,9 @@
 #include <string>
 #include <vector>
 
+#include "base/progress.h"
 #include "engine/server_staging.h"
-#include "pipeline/progress.h"
+#include "pipeline/ledger.h"
 #include "source/source.h"
 #include "sparkify/engine.h"
 #include "sparkify/pipeline.h"
@@ -56,9 +57,5 @@ Status StageSourcesOnServer(Engine& engine, Source& songs, Source& logs, const E
 // run-7-20181101T213005Z for `started_at` '2018-11-01 21:30:05' (`run_id` may be a placeholder
 // in plans).
 std::string StagingToken(const std::string& run_id, const std::string& started_at);
-
-// Whether `path`'s name holds a date within [since, until] (always, when neither is given).
-bool InDateWindow(const std::string& path, const std::optional<std::string>& since,
-                  const std::optional<std::string>& until);
 
 }  // namespace sparkify

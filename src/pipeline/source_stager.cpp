@@ -13,10 +13,8 @@
 #include <unordered_set>
 #include <variant>
 
-#include "base/sql_text.h"
 #include "decode/raw_text.h"
 #include "decode/text_repair.h"
-#include "engine/sql_catalog.h"
 #include "pipeline/bounded_queue.h"
 #include "pipeline/gzip_decode.h"
 #include "pipeline/ledger.h"
@@ -28,13 +26,6 @@ namespace {
 constexpr size_t kRawLimit = 4096;  // bytes of load_errors.raw_text (escaped, see raw_text.h)
 constexpr size_t kQuarantineFlushRows = 10000;
 constexpr size_t kFirstErrorsShown = 5;
-
-struct LedgerRow {
-  int64_t file_id;
-  SourceFile file;
-  std::string checksum;
-  int64_t records;
-};
 
 struct QuarantineRow {
   int64_t file_id;
@@ -58,24 +49,6 @@ void WriteOptionalText(RowWriter& w, const std::string& text) {
 }
 
 }  // namespace
-
-std::string DateInFileName(const std::string& path) {
-  const size_t slash = path.find_last_of('/');
-  const std::string name = slash == std::string::npos ? path : path.substr(slash + 1);
-  for (size_t i = 0; i + 10 <= name.size(); ++i) {
-    auto digits = [&](size_t at, size_t n) {
-      for (size_t k = 0; k < n; ++k) {
-        if (!std::isdigit(static_cast<unsigned char>(name[at + k]))) return false;
-      }
-      return true;
-    };
-    if (digits(i, 4) && name[i + 4] == '-' && digits(i + 5, 2) && name[i + 7] == '-' &&
-        digits(i + 8, 2)) {
-      return name.substr(i, 10);
-    }
-  }
-  return {};
-}
 
 // Messages from the decoding thread to the writing thread, per file in listing order:
 // FileTouched | (FileStart, RowBatch*, QuarantineChunk*, FileEnd) | Failure.
@@ -180,13 +153,11 @@ class SourceStager::Impl {
     // Files to read: new, or changed by size, modification time or ETag.
     std::vector<const SourceFile*> candidates;
     for (const SourceFile& file : *listed) {
-      if (!InDateWindow(file.path)) {
+      if (!InDateWindow(file.path, settings_.since, settings_.until)) {
         ++counts.files_out_of_range;
         continue;
       }
-      const auto known = by_path_.find(file.path);
-      if (known != by_path_.end() && known->second.size == file.size &&
-          known->second.mtime_ns == file.mtime_ns && known->second.etag == file.etag) {
+      if (ledger_.Unchanged(file)) {
         ++counts.files_skipped;
         continue;
       }
@@ -220,13 +191,13 @@ class SourceStager::Impl {
   }
 
  private:
-  // The decoding thread. Reads only what this thread owns, and the ledger maps, which the
-  // writing thread does not change while it runs.
+  // The decoding thread. Reads only what this thread owns, and the ledger, which the writing
+  // thread does not change while it runs.
   void DecodeAll(Source& source, const std::vector<const SourceFile*>& files, int64_t& next_file_id,
                  const DecodeInto& decode, BoundedQueue<std::vector<Message>>& chunks) {
     Outbox queue(chunks);
     PaddedBuffer buffer;
-    std::unordered_set<std::string> loaded = ledger_checksums_;
+    std::unordered_set<std::string> loaded = ledger_.LoadedChecksums();
     for (const SourceFile* file : files) {
       // A .gz file stays compressed in memory and is inflated a part at a time (twice: for its
       // checksum, then to decode it), so whatever it expands to never takes memory of that size.
@@ -244,14 +215,14 @@ class SourceStager::Impl {
         digest = {Checksum(buffer.data(), buffer.size()), static_cast<int64_t>(buffer.size())};
       }
       std::string checksum = std::move(digest.checksum);
-      const auto known = by_path_.find(file->path);
-      if (known != by_path_.end() && known->second.checksum == checksum) {
-        if (!queue.Push(FileTouched{file, known->second.file_id})) break;
+      const LedgerChange change = ledger_.Classify(*file, checksum);
+      if (change == LedgerChange::kTouched) {
+        if (!queue.Push(FileTouched{file, ledger_.Find(file->path)->file_id})) break;
         continue;
       }
       FileStart start{file,     next_file_id++, std::nullopt, loaded.count(checksum) > 0,
                       checksum, digest.bytes};
-      if (known != by_path_.end()) start.replaces = known->second.file_id;
+      if (change == LedgerChange::kChanged) start.replaces = ledger_.Find(file->path)->file_id;
       const int64_t file_id = start.file_id;
       const bool duplicate = start.duplicate;
       loaded.insert(std::move(checksum));
@@ -373,19 +344,10 @@ class SourceStager::Impl {
     progress_.Update([&] { return FormatTransfer(settings_.source_name, t); });
   }
 
-  bool InDateWindow(const std::string& path) const {
-    if (!settings_.since && !settings_.until) return true;
-    const std::string date = DateInFileName(path);
-    if (date.empty()) return false;
-    return (!settings_.since || date >= *settings_.since) &&
-           (!settings_.until || date <= *settings_.until);
-  }
-
   Status ReadLedger() {
-    auto ledger = sparkify::ReadLedger(engine_, settings_.source_name);
+    auto ledger = Ledger::Read(engine_, settings_.source_name);
     if (!ledger.ok()) return ledger.status();
-    by_path_ = std::move(*ledger);
-    for (const auto& [path, entry] : by_path_) ledger_checksums_.insert(entry.checksum);
+    ledger_ = std::move(ledger).value();
     return Status::Ok();
   }
 
@@ -415,20 +377,11 @@ class SourceStager::Impl {
   }
 
   Status ForgetFile(int64_t file_id) {
-    return WhilePaused([&] {
-      auto sql = LoadSql(engine_.traits().sql_dialects, settings_.forget_file_sql,
-                         {{"file_id", std::to_string(file_id)}});
-      if (!sql.ok()) return sql.status();
-      return engine_.Execute(*sql);
-    });
+    return WhilePaused([&] { return Ledger::Forget(engine_, file_id, settings_.forget_file_sql); });
   }
 
   Status RefreshLedgerMetadata(int64_t file_id, const SourceFile& file) {
-    return WhilePaused([&] {
-      return engine_.Execute(fmt::format(
-          "UPDATE load_files SET size = {}, mtime_ns = {}, etag = {} WHERE file_id = {}", file.size,
-          file.mtime_ns, file.etag.empty() ? "NULL" : SqlQuote(file.etag), file_id));
-    });
+    return WhilePaused([&] { return ledger_.RefreshMetadata(engine_, file_id, file); });
   }
 
   Status FlushQuarantine() {
@@ -455,33 +408,13 @@ class SourceStager::Impl {
     });
   }
 
-  Status WriteLedger() {
-    auto writer = engine_.OpenWriter("load_files", kLedgerColumns);
-    if (!writer.ok()) return writer.status();
-    RowWriter& w = **writer;
-    const std::string now = UtcNow();
-    for (const LedgerRow& row : ledger_rows_) {
-      w.Integer(row.file_id);
-      w.Text(settings_.source_name);
-      w.Text(row.file.path);
-      w.Integer(static_cast<int64_t>(row.file.size));
-      w.Integer(row.file.mtime_ns);
-      WriteOptionalText(w, row.file.etag);
-      w.Text(row.checksum);
-      w.Integer(row.records);
-      w.Integer(settings_.run_id);
-      w.Text(now);
-      SPARKIFY_RETURN_IF_ERROR(w.EndRow());
-    }
-    return w.Finish();
-  }
+  Status WriteLedger() { return ledger_.Append(engine_, settings_.run_id, ledger_rows_); }
 
   Engine& engine_;
   Progress& progress_;
   StagerSettings settings_;
   std::unique_ptr<RowWriter> writer_;
-  std::unordered_map<std::string, LedgerEntry> by_path_;
-  std::unordered_set<std::string> ledger_checksums_;
+  Ledger ledger_;
   std::vector<LedgerRow> ledger_rows_;
   std::vector<QuarantineRow> quarantine_;
 };

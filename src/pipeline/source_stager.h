@@ -1,6 +1,6 @@
 // SourceStager: stages one source (songs or logs) inside the run's transaction.
 //
-// For each listed file it consults the ledger (load_files): a file with the same size and
+// For each listed file it consults the ledger (load_files, ledger.h): a file with the same size and
 // modification time (or ETag) is skipped unread; a file whose bytes (XXH3-128) equal its ledger
 // entry only has its metadata refreshed; a file whose bytes equal another loaded file's is read
 // and its records counted as filtered (a re-delivery under another name); a changed file first
@@ -17,8 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "base/progress.h"
 #include "decode/decoders.h"
-#include "pipeline/progress.h"
+#include "pipeline/ledger.h"
 #include "source/source.h"
 #include "sparkify/engine.h"
 #include "sparkify/pipeline.h"
@@ -83,8 +84,5 @@ class SourceStager {
   class Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// The YYYY-MM-DD date in a log file's name ("2018-11-01-events.json"), or empty.
-std::string DateInFileName(const std::string& path);
 
 }  // namespace sparkify

@@ -11,6 +11,10 @@
 // the bucket, key and region, S3's error code and a hint. No message contains the secret key or the
 // session token.
 //
+// The work is split: s3_request.h makes one exchange (addressing, signing, the curl transfer),
+// s3_answer.h says what an error answer means, http_transport.h's RetryWaiter keeps the
+// schedule; this class makes the calls and retries them. It owns its settings and handle pool.
+//
 // Thread safety: every method may be called from several threads at once. Each call borrows a
 // curl easy handle from a pool, so connections are kept alive and reused between calls; the
 // number of connections open at once is the number of concurrent calls.
@@ -26,6 +30,7 @@
 
 #include "aws/http_transport.h"
 #include "s3/aws_settings.h"
+#include "s3/s3_request.h"
 #include "s3/s3_xml.h"
 #include "source/source.h"
 #include "sparkify/status.h"
@@ -79,16 +84,6 @@ class S3Client {
   class Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// Where a request for `key` of `bucket` (empty key: the bucket) goes: path-style on a custom
-// endpoint and for bucket names that cannot be one DNS label, virtual-hosted otherwise.
-struct RequestTarget {
-  std::string authority;  // the Host header
-  std::string raw_path;   // unencoded, as signed (encoded by sigv4::CanonicalUri on the wire)
-  std::string Url(const std::string& scheme) const;
-};
-RequestTarget TargetOf(const AwsSettings& settings, const std::string& bucket,
-                       const std::string& key);
 
 // "s3://bucket/prefix" -> bucket and prefix (the prefix may be empty).
 Status ParseS3Uri(const std::string& uri, std::string& bucket, std::string& prefix);

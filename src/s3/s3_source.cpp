@@ -14,7 +14,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "pipeline/progress.h"
+#include "base/progress.h"
 
 namespace sparkify {
 namespace {

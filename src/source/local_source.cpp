@@ -9,6 +9,7 @@
 #include <cstring>
 #include <filesystem>
 
+#include "base/json_string.h"
 #include "source/source.h"
 
 namespace sparkify {
@@ -229,36 +230,7 @@ bool IsInputName(const std::string& name) {
          ends_with(".jsonl.gz") || ends_with(".ndjson") || ends_with(".ndjson.gz");
 }
 
-std::string QuotedPath(std::string_view path) {
-  std::string out = "\"";
-  for (const char c : path) {
-    const auto byte = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (byte < 0x20 || byte == 0x7f) {
-          out += fmt::format("\\x{:02x}", byte);
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
-  return out + "\"";
-}
+std::string QuotedPath(std::string_view path) { return QuotedText(path, ControlEscape::kHex); }
 
 bool IsGzipName(const std::string& name) {
   return name.size() > 3 && name.compare(name.size() - 3, 3, ".gz") == 0;
