@@ -309,7 +309,7 @@ TEST(DirectLoad, AChangedFileGivesWayToTheFirstRemainingCopy) {
   WriteFile(d.Day(12), changed12);
   twins.Run("--until 2018-11-14 " + d.Sources(), "day 12 changed", /*with_ids=*/false);
   EXPECT_GT(SqliteInt(twins.direct,
-                      "SELECT COUNT(*) FROM direct_user_events WHERE first_name "
+                      "SELECT COUNT(*) FROM direct_user_names WHERE first_name "
                       "LIKE 'Copy%'"),
             0);
 

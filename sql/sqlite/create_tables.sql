@@ -135,19 +135,31 @@ CREATE TABLE IF NOT EXISTS user_levels (
 -- and user_levels are computed from. An event loaded later can split or join any stretch of a
 -- user's history, and a changed file can take back a user's latest event, so the whole history
 -- stays at hand; users alone (the latest event) or user_levels (the stretches' first events)
--- cannot say where a stretch's later events are. About 60 bytes an event.
+-- cannot say where a stretch's later events are. About 50 bytes an event.
 CREATE TABLE IF NOT EXISTS direct_user_events (
   user_id         INTEGER NOT NULL,
   start_time      TEXT NOT NULL,
   session_id      INTEGER NOT NULL,
   item_in_session INTEGER NOT NULL,
   user_level      TEXT,
-  first_name      TEXT,
-  last_name       TEXT,
-  user_gender     TEXT,
   file_id         INTEGER NOT NULL,
   line            INTEGER NOT NULL,
   PRIMARY KEY (user_id, start_time, session_id, item_in_session)
+) WITHOUT ROWID;
+
+-- The direct load only: a user's names where they change, per file: a row for the user's first
+-- event in a file and for each event whose names differ from the user's previous one in that
+-- file. The names of the event at (file_id, line) are the user's last row of that file at or
+-- before that line (direct_users.sql). Names rarely change, so this is about a row per user and
+-- file, where a copy in every event would be about 20 bytes an event.
+CREATE TABLE IF NOT EXISTS direct_user_names (
+  user_id     INTEGER NOT NULL,
+  file_id     INTEGER NOT NULL,
+  line        INTEGER NOT NULL,
+  first_name  TEXT,
+  last_name   TEXT,
+  user_gender TEXT,
+  PRIMARY KEY (user_id, file_id, line)
 ) WITHOUT ROWID;
 
 -- The direct load only: the copies of an event the star kept from another file or line (an

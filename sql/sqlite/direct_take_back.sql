@@ -19,6 +19,7 @@ GROUP BY user_id;
 DELETE FROM songplays WHERE file_id IN (SELECT file_id FROM direct_replaced_files);
 DELETE FROM direct_user_events WHERE file_id IN (SELECT file_id FROM direct_replaced_files);
 DELETE FROM direct_event_copies WHERE file_id IN (SELECT file_id FROM direct_replaced_files);
+DELETE FROM direct_user_names WHERE file_id IN (SELECT file_id FROM direct_replaced_files);
 
 -- Copies go in by file and line; one whose event is still held stays a copy.
 INSERT INTO songplays (start_time, user_id, song_id, artist_id, session_id, item_in_session,
@@ -40,10 +41,10 @@ WHERE true
 ORDER BY c.file_id, c.line
 ON CONFLICT DO NOTHING;
 
+-- (A copy's names are its file's, in direct_user_names, as any event's.)
 INSERT INTO direct_user_events (user_id, start_time, session_id, item_in_session, user_level,
-                                first_name, last_name, user_gender, file_id, line)
-SELECT user_id, start_time, session_id, item_in_session, user_level, first_name, last_name,
-       user_gender, file_id, line
+                                file_id, line)
+SELECT user_id, start_time, session_id, item_in_session, user_level, file_id, line
 FROM direct_event_copies
 WHERE targets & 4
 ORDER BY file_id, line

@@ -13,15 +13,15 @@ constexpr std::string_view kPlayPage = "NextSong";
 // An event row (DirectEventColumns): `targets` (the bits of the tables the row goes to), then
 // every column any of them takes. kRoutes says which tables take each column; each table's
 // columns are the row's columns it takes, in the row's order.
-constexpr int64_t kToSongplays = 1, kToTime = 2, kToUserEvents = 4;  // the targets' bits
-constexpr int64_t S = kToSongplays, T = kToTime, U = kToUserEvents;
+constexpr int64_t kToSongplays = 1, kToTime = 2, kToUserEvents = 4, kToUserNames = 8;
+constexpr int64_t S = kToSongplays, T = kToTime, U = kToUserEvents, N = kToUserNames;
 struct EventColumn {
   const char* name;
   int64_t routes;
 };
 constexpr EventColumn kEventColumns[] = {{"targets", 0},
                                          {"start_time", S | T | U},
-                                         {"user_id", S | U},
+                                         {"user_id", S | U | N},
                                          {"song_id", S},
                                          {"artist_id", S},
                                          {"session_id", S | U},
@@ -38,11 +38,11 @@ constexpr EventColumn kEventColumns[] = {{"targets", 0},
                                          {"month", T},
                                          {"year", T},
                                          {"weekday", T},
-                                         {"first_name", U},
-                                         {"last_name", U},
-                                         {"user_gender", U},
-                                         {"file_id", S | U},
-                                         {"line", S | U}};
+                                         {"first_name", N},
+                                         {"last_name", N},
+                                         {"user_gender", N},
+                                         {"file_id", S | U | N},
+                                         {"line", S | U | N}};
 constexpr size_t kEventWidth = std::size(kEventColumns);
 
 std::vector<std::string> ColumnsOf(int64_t table) {
@@ -63,17 +63,20 @@ struct HeldValue {
   std::string_view text;
 };
 
-// Routes each value of an event row to the songplays, time and direct_user_events writers its
-// targets name (a play to songplays, and to time at a new time; an event of a user, any page,
-// to direct_user_events). A row songplays or direct_user_events skipped as a copy of an event
-// they hold goes to direct_event_copies, its targets naming the tables that skipped it.
+// Routes each value of an event row to the songplays, time, direct_user_events and
+// direct_user_names writers its targets name (a play to songplays, and to time at a new time; an
+// event of a user, any page, to direct_user_events, and to direct_user_names where the user's
+// names change). A row songplays or direct_user_events skipped as a copy of an event they hold
+// goes to direct_event_copies, its targets naming the tables that skipped it.
 class DirectEventWriter final : public RowWriter {
  public:
   DirectEventWriter(std::unique_ptr<RowWriter> songplays, std::unique_ptr<RowWriter> time,
-                    std::unique_ptr<RowWriter> user_events, std::unique_ptr<RowWriter> copies)
+                    std::unique_ptr<RowWriter> user_events, std::unique_ptr<RowWriter> user_names,
+                    std::unique_ptr<RowWriter> copies)
       : songplays_(std::move(songplays)),
         time_(std::move(time)),
         user_events_(std::move(user_events)),
+        user_names_(std::move(user_names)),
         copies_(std::move(copies)) {}
 
   void Null() override {
@@ -99,13 +102,15 @@ class DirectEventWriter final : public RowWriter {
     SPARKIFY_RETURN_IF_ERROR(End(kToSongplays, *songplays_, skipped));
     SPARKIFY_RETURN_IF_ERROR(End(kToTime, *time_, skipped));
     SPARKIFY_RETURN_IF_ERROR(End(kToUserEvents, *user_events_, skipped));
-    skipped &= ~kToTime;  // a time row is one per start time: another play's is as good
+    SPARKIFY_RETURN_IF_ERROR(End(kToUserNames, *user_names_, skipped));
+    skipped &= kToSongplays | kToUserEvents;  // one time row per start time is as good as another
     return skipped ? WriteCopy(skipped) : Status::Ok();
   }
   Status Finish() override {
     SPARKIFY_RETURN_IF_ERROR(songplays_->Finish());
     SPARKIFY_RETURN_IF_ERROR(time_->Finish());
     SPARKIFY_RETURN_IF_ERROR(user_events_->Finish());
+    SPARKIFY_RETURN_IF_ERROR(user_names_->Finish());
     return copies_->Finish();
   }
 
@@ -116,6 +121,7 @@ class DirectEventWriter final : public RowWriter {
     if (to & kToSongplays) write(*songplays_);
     if (to & kToTime) write(*time_);
     if (to & kToUserEvents) write(*user_events_);
+    if (to & kToUserNames) write(*user_names_);
     held_[column_] = value;
     ++column_;
   }
@@ -150,7 +156,7 @@ class DirectEventWriter final : public RowWriter {
     return copies_->EndRow();
   }
 
-  std::unique_ptr<RowWriter> songplays_, time_, user_events_, copies_;
+  std::unique_ptr<RowWriter> songplays_, time_, user_events_, user_names_, copies_;
   size_t column_ = 0;
   int64_t targets_ = 0;
   std::array<HeldValue, kEventWidth> held_;
@@ -182,7 +188,28 @@ Status WriteDirectEvent(const EventRecord& e, int64_t file_id, int64_t line, Dir
   if (!play && !e.user_id) return Status::Ok();
 
   const StartTimeText start_time = FormatStartTime(e.ts);
-  int64_t targets = e.user_id ? kToUserEvents : 0;
+  int64_t targets = 0;
+  if (e.user_id) {
+    targets |= kToUserEvents;
+    if (state.names_file_id != file_id) {
+      state.names_in_file.clear();
+      state.names_file_id = file_id;
+    }
+    auto [names, first_in_file] = state.names_in_file.try_emplace(*e.user_id);
+    DirectLoadState::Names& known = names->second;
+    const auto differs = [](const std::optional<std::string>& a,
+                            const std::optional<std::string_view>& b) {
+      return a.has_value() != b.has_value() || (a && *a != *b);
+    };
+    const auto owned = [](const std::optional<std::string_view>& v) {
+      return v ? std::optional<std::string>(*v) : std::nullopt;
+    };
+    if (first_in_file || differs(known.first_name, e.first_name) ||
+        differs(known.last_name, e.last_name) || differs(known.gender, e.gender)) {
+      targets |= kToUserNames;
+      known = {owned(e.first_name), owned(e.last_name), owned(e.gender)};
+    }
+  }
   const SongCatalog::Song* song = nullptr;
   if (play) {
     const bool new_time = state.last_play_ts != e.ts;
@@ -230,10 +257,13 @@ Result<std::unique_ptr<RowWriter>> OpenDirectEventWriter(Engine& engine) {
   auto user_events =
       engine.OpenWriterSkippingDuplicates("direct_user_events", ColumnsOf(kToUserEvents));
   if (!user_events.ok()) return user_events.status();
+  auto user_names = engine.OpenWriter("direct_user_names", ColumnsOf(kToUserNames));
+  if (!user_names.ok()) return user_names.status();
   auto copies = engine.OpenWriter("direct_event_copies", DirectEventColumns());
   if (!copies.ok()) return copies.status();
   return std::unique_ptr<RowWriter>(std::make_unique<DirectEventWriter>(
-      std::move(*songplays), std::move(*time), std::move(*user_events), std::move(*copies)));
+      std::move(*songplays), std::move(*time), std::move(*user_events), std::move(*user_names),
+      std::move(*copies)));
 }
 
 Status LoadSongCatalog(Engine& engine, SongCatalog& catalog) {

@@ -1,9 +1,11 @@
 // The direct load (SQLite's default; --stage-events instead stages the events): the event logs
 // go straight into songplays, time and users, computed in C++ during the one streaming pass,
 // instead of through staging_events and the SQL transforms. Each event of a user is kept,
-// narrowed to its key, level and name, in direct_user_events, from which user_levels (and the
-// users a changed file touches) are computed in SQL at the end of the run. Every play and user
-// event knows its file and line; a copy of an event either table already holds (an event
+// narrowed to its key and level, in direct_user_events, from which user_levels (and the users a
+// changed file touches) are computed in SQL at the end of the run; a user's names, which rarely
+// change, only where they do within a file, in direct_user_names (the names of the event at a
+// file and line are those of the last row at or before that line). Every play and user event
+// knows its file and line; a copy of an event either table already holds (an event
 // delivered twice) goes to direct_event_copies, so that when a changed file takes its events
 // back (direct_take_back.sql) the first remaining copy by file and line takes their place, as
 // in a fresh load.
@@ -18,6 +20,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "decode/records.h"
@@ -31,6 +34,13 @@ struct DirectLoadState {
   SongCatalog catalog;                  // filled before the logs are read; only read while they are
   LatestUsers users;                    // each user's latest event among this run's files
   std::optional<int64_t> last_play_ts;  // consecutive plays at one time need one time row
+  // The names of each user's last event in the file being read (`names_file_id`): an event
+  // whose names differ (or a user's first in the file) goes to direct_user_names.
+  struct Names {
+    std::optional<std::string> first_name, last_name, gender;
+  };
+  std::unordered_map<int64_t, Names> names_in_file;
+  int64_t names_file_id = -1;
 };
 
 // The rows the decoding thread hands to the writing thread: one per play (NextSong event) or
