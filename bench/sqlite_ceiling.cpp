@@ -141,7 +141,8 @@ int RunStar(const Options& options, const InputFolder& songs, const InputFolder&
     state.catalog.Add(*row[0], *row[1], std::stod(*row[2]), *row[3], row[4]);
   }
   decoder.WriteDirectRows(&state);
-  auto play_writer = OpenDirectEventWriter(e);
+  DirectWriteState write_state;
+  auto play_writer = OpenDirectEventWriter(e, write_state);
   if (!play_writer.ok()) return Fail(play_writer.status());
   auto play_load =
       LoadInto(**play_writer, DirectEventColumns().size(), logs, decoder, 1, options.chunk_rows);

@@ -255,9 +255,10 @@ std::string StableReport(const std::string& json) {
 std::string Quoted(const std::string& s) { return "'" + s + "'"; }
 
 struct Warehouses {
-  fs::path sqlite;         // staged (--stage-events), as PostgreSQL always is
-  fs::path sqlite_direct;  // loaded directly, SQLite's default
-  std::string postgres;
+  fs::path sqlite;         // staged (--stage-events)
+  fs::path sqlite_direct;  // loaded directly, the default
+  std::string postgres;    // staged (--stage-events)
+  std::string postgres_direct;
 };
 
 // The report without the row count of staging_events, which a direct load leaves empty.
@@ -266,13 +267,14 @@ std::string WithoutStagedCount(const std::string& report) {
   return std::regex_replace(report, kStaged, "");
 }
 
-// Runs `sparkify run` on PostgreSQL and on SQLite both ways, then compares everything (a direct
-// load has no staging_events to compare); the warehouses stay for more checks (the SQLite files
-// live in `dir`).
+// Runs `sparkify run` on PostgreSQL and on SQLite, each both ways, then compares everything (a
+// direct load has no staging_events to compare); the warehouses stay for more checks (the
+// SQLite files live in `dir`).
 Warehouses RunBothAndCompare(const std::string& name, const fs::path& songs, const fs::path& logs,
                              const TempDir& dir) {
   Warehouses w{dir / (name + ".db"), dir / (name + "_direct.db"),
-               Postgres().CreateDatabase("conf_" + name)};
+               Postgres().CreateDatabase("conf_" + name),
+               Postgres().CreateDatabase("conf_" + name + "_direct")};
   const std::string sources =
       " --song-data " + Quoted(songs.string()) + " --log-data " + Quoted(logs.string());
   const CommandResult on_sqlite =
@@ -282,23 +284,32 @@ Warehouses RunBothAndCompare(const std::string& name, const fs::path& songs, con
       RunSparkify("run --engine sqlite --database " + Quoted(w.sqlite_direct.string()) + sources +
                   " --json -q --max-errors 50%");
   const CommandResult on_postgres =
-      RunSparkify("run --engine postgres --database " + Quoted(w.postgres) + sources +
+      RunSparkify("run --stage-events --engine postgres --database " + Quoted(w.postgres) +
+                  sources + " --json -q --max-errors 50%");
+  const CommandResult on_postgres_direct =
+      RunSparkify("run --engine postgres --database " + Quoted(w.postgres_direct) + sources +
                   " --json -q --max-errors 50%");
   EXPECT_EQ(on_sqlite.exit_code, 0) << on_sqlite.err;
   EXPECT_EQ(on_sqlite_direct.exit_code, 0) << on_sqlite_direct.err;
   EXPECT_EQ(on_postgres.exit_code, 0) << on_postgres.err;
+  EXPECT_EQ(on_postgres_direct.exit_code, 0) << on_postgres_direct.err;
   EXPECT_EQ(StableReport(on_sqlite.out), StableReport(on_postgres.out)) << "--json load reports";
-  EXPECT_EQ(WithoutStagedCount(StableReport(on_sqlite_direct.out)),
-            WithoutStagedCount(StableReport(on_postgres.out)))
-      << "--json load reports, direct";
+  for (const CommandResult* direct : {&on_sqlite_direct, &on_postgres_direct}) {
+    EXPECT_EQ(WithoutStagedCount(StableReport(direct->out)),
+              WithoutStagedCount(StableReport(on_postgres.out)))
+        << "--json load reports, direct";
+  }
 
+  // Every warehouse against PostgreSQL's staged one.
   for (const TableSpec& spec : ComparedTables()) {
     const auto on_postgres_rows = ReadPostgres(w.postgres, spec);
     std::string diff = DiffTable(spec, ReadSqlite(w.sqlite, spec), on_postgres_rows);
     EXPECT_TRUE(diff.empty()) << name << ": " << diff;
     if (spec.name == "staging_events") continue;
     diff = DiffTable(spec, ReadSqlite(w.sqlite_direct, spec), on_postgres_rows);
-    EXPECT_TRUE(diff.empty()) << name << " (direct): " << diff;
+    EXPECT_TRUE(diff.empty()) << name << " (sqlite direct): " << diff;
+    diff = DiffTable(spec, ReadPostgres(w.postgres_direct, spec), on_postgres_rows);
+    EXPECT_TRUE(diff.empty()) << name << " (postgres direct, as 'sqlite'): " << diff;
   }
 
   // The data-quality checks: same verdicts, same descriptions, same examples.
@@ -310,6 +321,10 @@ Warehouses RunBothAndCompare(const std::string& name, const fs::path& songs, con
     EXPECT_EQ(check_sqlite.exit_code, check_postgres.exit_code) << check_postgres.err;
     EXPECT_EQ(check_sqlite.out, check_postgres.out) << db;
   }
+  const CommandResult check_postgres_direct =
+      RunSparkify("check --engine postgres --database " + Quoted(w.postgres_direct));
+  EXPECT_EQ(check_postgres_direct.exit_code, check_postgres.exit_code) << check_postgres.err;
+  EXPECT_EQ(check_postgres_direct.out, check_postgres.out) << "postgres direct";
   return w;
 }
 

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include <csignal>
+#include <fstream>
 #include <random>
 #include <sstream>
 
@@ -368,11 +369,16 @@ TEST(DirectLoad, AWarehouseIsLoadedOneWayOrTheOther) {
   EXPECT_EQ(SqliteInt(direct, "SELECT COUNT(*) FROM staging_events"), 0);
   EXPECT_EQ(testing::StarTables(staged), testing::StarTables(direct));
 
-  // Only SQLite loads without staging; the plan says so without connecting anywhere.
-  r = RunSparkify("etl --dry-run --direct --engine postgres --database 'host=/nonexistent' " +
-                  d.Sources());
+  // Redshift stages the events itself; the plan says so without connecting anywhere.
+  const fs::path cfg = scratch / "dwh.cfg";
+  {
+    std::ofstream out(cfg);
+    out << "[CLUSTER]\nHOST=nowhere.invalid\nDB_NAME=dev\nDB_USER=u\nDB_PASSWORD=p\n"
+           "DB_PORT=5439\n[IAM_ROLE]\nARN=arn:aws:iam::123456789012:role/r\n";
+  }
+  r = RunSparkify("etl --dry-run --direct --config " + cfg.string() + " " + d.Sources());
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.err.find("--direct is for sqlite"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("--direct is for sqlite and postgres"), std::string::npos) << r.err;
   r = RunSparkify("etl --dry-run --direct " + d.Args(direct));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("-- load logs (direct)"), std::string::npos);

@@ -485,10 +485,12 @@ void ExpectSameWarehouse(const std::string& expected, const std::string& actual)
   }
 }
 
+// The PostgreSQL engine's warehouse, its events staged as Redshift stages them (the default
+// loads them directly, and staging_events is compared too).
 std::string LoadWithPostgres(const std::string& name, const fs::path& songs, const fs::path& logs) {
   const std::string uri = Postgres().CreateDatabase(name);
   const CommandResult run =
-      RunSparkify("run -q --engine postgres --database '" + uri + "' --song-data '" +
+      RunSparkify("run -q --stage-events --engine postgres --database '" + uri + "' --song-data '" +
                   songs.string() + "' --log-data '" + logs.string() + "' --max-errors 50%");
   EXPECT_EQ(run.exit_code, 0) << run.err;
   return uri;

@@ -10,7 +10,8 @@ TEST(SqlCatalog, DialectFilesOverrideCommonOnes) {
   auto sqlite_check = FindSql({"sqlite", "common"}, "check_time_consistent");
   ASSERT_TRUE(sqlite_check.has_value());
   EXPECT_NE(sqlite_check->find("strftime"), std::string_view::npos);
-  // SQLite's drop_tables includes the common list and adds --direct's own table.
+  // SQLite's and PostgreSQL's drop_tables include the common list and add the direct load's
+  // tables; Redshift, which stages the events itself, has none of them.
   auto sqlite_drop = LoadSql({"sqlite", "common"}, "drop_tables");
   ASSERT_TRUE(sqlite_drop.ok());
   EXPECT_NE(sqlite_drop->find("DROP TABLE IF EXISTS songplays"), std::string::npos);
@@ -18,7 +19,14 @@ TEST(SqlCatalog, DialectFilesOverrideCommonOnes) {
   auto postgres_drop = LoadSql({"postgres", "common"}, "drop_tables");
   ASSERT_TRUE(postgres_drop.ok());
   EXPECT_NE(postgres_drop->find("DROP TABLE IF EXISTS songplays"), std::string::npos);
-  EXPECT_EQ(postgres_drop->find("direct_user_events"), std::string::npos);
+  EXPECT_NE(postgres_drop->find("DROP TABLE IF EXISTS direct_user_events"), std::string::npos);
+  auto redshift_drop = LoadSql({"redshift", "postgres", "common"}, "drop_tables");
+  ASSERT_TRUE(redshift_drop.ok());
+  EXPECT_NE(redshift_drop->find("DROP TABLE IF EXISTS songplays"), std::string::npos);
+  EXPECT_EQ(redshift_drop->find("direct_user_events"), std::string::npos);
+  auto redshift_refresh = LoadSql({"redshift", "postgres", "common"}, "full_refresh");
+  ASSERT_TRUE(redshift_refresh.ok());
+  EXPECT_EQ(redshift_refresh->find("direct_"), std::string::npos);
   EXPECT_FALSE(FindSql({"sqlite", "common"}, "no_such_statement").has_value());
 }
 

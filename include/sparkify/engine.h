@@ -35,9 +35,15 @@ struct EngineTraits {
   // True when a backslash in a string literal is an escape character (Redshift, as
   // PostgreSQL with standard_conforming_strings off): SqlLiteral() then doubles backslashes.
   bool backslash_escapes_in_literals = false;
-  // True when the engine can take the star rows straight from the event stream (--direct):
-  // several writers open at once, OpenWriterSkippingDuplicates supported (SQLite).
+  // True when the pipeline can build the star rows itself from the event stream (the direct
+  // load, pipeline/direct_load.h) and this engine takes them (SQLite, PostgreSQL); false when
+  // the warehouse stages the events itself (Redshift).
   bool loads_star_directly = false;
+  // True when several writers may be open at once and OpenWriterSkippingDuplicates works
+  // (SQLite): the direct load then routes each row to its tables as it comes. Otherwise (a
+  // PostgreSQL connection carries one COPY at a time) the rows go into one scratch table and
+  // SQL distributes them after the logs (direct_distribute.sql).
+  bool several_writers_at_once = false;
 };
 
 // How a command uses the warehouse: kReadOnly (check, status, errors) never creates or changes
@@ -109,7 +115,7 @@ class Engine {
       std::string_view table, const std::vector<std::string>& columns) = 0;
 
   // As OpenWriter, but a row whose key (primary key or unique index) is already in the table is
-  // skipped, not an error. Engines whose traits say !loads_star_directly fail.
+  // skipped, not an error. Engines whose traits say !several_writers_at_once fail.
   virtual Result<std::unique_ptr<RowWriter>> OpenWriterSkippingDuplicates(
       std::string_view table, const std::vector<std::string>& columns) {
     (void)columns;

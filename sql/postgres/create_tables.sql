@@ -95,10 +95,17 @@ CREATE TABLE IF NOT EXISTS songplays (
   song_title      TEXT,
   artist_name     TEXT,
   song_length     DOUBLE PRECISION,
+  -- where the play was read (load_files.file_id, line in the file): a changed file takes back
+  -- exactly the plays its previous version gave
+  file_id         BIGINT,
+  line            BIGINT,
   -- An event is identified by session, item in session, user and timestamp (NULL user included).
   CONSTRAINT songplays_event
     UNIQUE NULLS NOT DISTINCT (start_time, session_id, item_in_session, user_id)
 );
+-- (A warehouse created before songplays had them.)
+ALTER TABLE songplays ADD COLUMN IF NOT EXISTS file_id BIGINT;
+ALTER TABLE songplays ADD COLUMN IF NOT EXISTS line BIGINT;
 
 CREATE TABLE IF NOT EXISTS users (
   user_id              BIGINT PRIMARY KEY,
@@ -123,6 +130,58 @@ CREATE TABLE IF NOT EXISTS user_levels (
   first_session_id      BIGINT NOT NULL,
   first_item_in_session BIGINT NOT NULL,
   PRIMARY KEY (user_id, valid_from, first_session_id, first_item_in_session)
+);
+
+-- The direct load only (the default; --stage-events reads staging_events instead), as in
+-- sql/sqlite/create_tables.sql, where the reasons are: every event of a user, once (the first
+-- copy by file and line), narrowed to what users and user_levels are computed from; a user's
+-- names where they change within a file; and the later copies of events the star holds.
+CREATE TABLE IF NOT EXISTS direct_user_events (
+  user_id         BIGINT NOT NULL,
+  start_time      TIMESTAMP NOT NULL,
+  session_id      BIGINT NOT NULL,
+  item_in_session BIGINT NOT NULL,
+  user_level      TEXT,
+  file_id         BIGINT NOT NULL,
+  line            BIGINT NOT NULL,
+  PRIMARY KEY (user_id, start_time, session_id, item_in_session)
+);
+
+CREATE TABLE IF NOT EXISTS direct_user_names (
+  user_id     BIGINT NOT NULL,
+  file_id     BIGINT NOT NULL,
+  line        BIGINT NOT NULL,
+  first_name  TEXT,
+  last_name   TEXT,
+  user_gender TEXT,
+  PRIMARY KEY (user_id, file_id, line)
+);
+
+CREATE TABLE IF NOT EXISTS direct_event_copies (
+  targets         BIGINT NOT NULL,
+  start_time      TIMESTAMP NOT NULL,
+  user_id         BIGINT,
+  song_id         TEXT,
+  artist_id       TEXT,
+  session_id      BIGINT NOT NULL,
+  item_in_session BIGINT NOT NULL,
+  user_level      TEXT,
+  user_location   TEXT,
+  user_agent      TEXT,
+  song_title      TEXT,
+  artist_name     TEXT,
+  song_length     DOUBLE PRECISION,
+  hour            INTEGER,
+  day             INTEGER,
+  week            INTEGER,
+  month           INTEGER,
+  year            INTEGER,
+  weekday         INTEGER,
+  first_name      TEXT,
+  last_name       TEXT,
+  user_gender     TEXT,
+  file_id         BIGINT NOT NULL,
+  line            BIGINT NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS songs (
@@ -155,3 +214,4 @@ CREATE TABLE IF NOT EXISTS time (
 -- its bulk load, which is cheaper than maintaining them row by row.
 CREATE INDEX IF NOT EXISTS load_files_checksum ON load_files (checksum);
 CREATE INDEX IF NOT EXISTS load_errors_file ON load_errors (file_id);
+

@@ -49,15 +49,15 @@ WITH catalog AS MATERIALIZED (
 )
 INSERT INTO songplays (start_time, user_id, song_id, artist_id, session_id, item_in_session,
                        user_level, user_location, user_agent, song_title, artist_name,
-                       song_length)
+                       song_length, file_id, line)
 SELECT e.start_time, e.user_id, e.song_id, e.artist_id, e.session_id, e.item_in_session,
-       e.level, e.location, e.user_agent, e.song, e.artist, e.length
+       e.level, e.location, e.user_agent, e.song, e.artist, e.length, e.file_id, e.line
 FROM (
   SELECT DISTINCT ON (ev.ts, ev.session_id, ev.item_in_session, ev.user_id)
          TIMESTAMP 'epoch' + (ev.ts / 86400000) * INTERVAL '1 day'
            + (ev.ts % 86400000) * INTERVAL '1 millisecond' AS start_time,
          ev.user_id, ev.session_id, ev.item_in_session, ev.level, ev.location, ev.user_agent,
-         ev.song, ev.artist, ev.length, c.song_id, c.artist_id
+         ev.song, ev.artist, ev.length, c.song_id, c.artist_id, ev.file_id, ev.line
   FROM (
     SELECT * FROM staging_events WHERE file_id >= {{first_file_id}} AND page = 'NextSong'
     UNION ALL

@@ -204,6 +204,7 @@ EngineTraits PostgresEngine::Traits() {
   EngineTraits traits;
   traits.name = "postgres";
   traits.sql_dialects = {"postgres", "common"};
+  traits.loads_star_directly = true;
   return traits;
 }
 

@@ -203,6 +203,7 @@ EngineTraits SqliteTraits() {
   traits.name = "sqlite";
   traits.sql_dialects = {"sqlite", "common"};
   traits.loads_star_directly = true;
+  traits.several_writers_at_once = true;
   return traits;
 }
 

@@ -4,6 +4,8 @@
 
 #include "base/numbers.h"
 #include "engine/sql_catalog.h"
+#include "pipeline/row_batch.h"
+#include "pipeline/steps.h"
 
 namespace sparkify {
 namespace {
@@ -162,6 +164,118 @@ class DirectEventWriter final : public RowWriter {
   std::array<HeldValue, kEventWidth> held_;
 };
 
+// Passes on the columns of one table (`table`, a targets bit) of the event rows whose targets
+// name it; other rows and columns are dropped.
+class TableOfEventRows final : public RowWriter {
+ public:
+  TableOfEventRows(RowWriter& out, int64_t table) : out_(out), table_(table) {}
+
+  void Null() override {
+    if (Takes()) out_.Null();
+  }
+  void Integer(int64_t v) override {
+    if (column_ == 0) {
+      takes_row_ = (v & table_) != 0;
+      ++column_;
+      return;
+    }
+    if (Takes()) out_.Integer(v);
+  }
+  void Real(double v) override {
+    if (Takes()) out_.Real(v);
+  }
+  void Text(std::string_view v) override {
+    if (Takes()) out_.Text(v);
+  }
+  Status EndRow() override {
+    column_ = 0;
+    return takes_row_ ? out_.EndRow() : Status::Ok();
+  }
+  Status Finish() override { return out_.Finish(); }
+
+ private:
+  bool Takes() { return takes_row_ && (kEventColumns[column_++].routes & table_) != 0; }
+
+  RowWriter& out_;
+  const int64_t table_;
+  size_t column_ = 0;
+  bool takes_row_ = false;
+};
+
+// For an engine with one writer at a time (PostgreSQL, one COPY per connection): holds event
+// rows in batches and COPYs each batch table by table into songplays, time, direct_user_events
+// and direct_user_names, inside a savepoint. A batch a table refuses (it holds a copy of an
+// event already there, or twice; a start time already in time) is rolled back and goes, with
+// every batch after it, into direct_run_events, from which direct_distribute.sql keeps the first
+// copy of each event by file and line after the logs: the batches before it hold only earlier
+// files and lines, so the order of a fresh load is kept.
+class BatchedDirectEventWriter final : public RowWriter {
+ public:
+  BatchedDirectEventWriter(Engine& engine, DirectWriteState& state)
+      : engine_(engine), state_(state) {}
+
+  void Null() override { batch_.Null(); }
+  void Integer(int64_t v) override { batch_.Integer(v); }
+  void Real(double v) override { batch_.Real(v); }
+  void Text(std::string_view v) override { batch_.Text(v); }
+  Status EndRow() override {
+    SPARKIFY_RETURN_IF_ERROR(batch_.EndRow());
+    return batch_.rows() >= kBatchRows ? Flush() : Status::Ok();
+  }
+  Status Finish() override { return Flush(); }
+
+ private:
+  static constexpr size_t kBatchRows = 65536;
+
+  Status Flush() {
+    if (batch_.rows() == 0) return Status::Ok();
+    if (!state_.rows_through_scratch) SPARKIFY_RETURN_IF_ERROR(IntoStarTables());
+    if (state_.rows_through_scratch) {
+      auto scratch = engine_.OpenWriter("direct_run_events", DirectEventColumns());
+      if (!scratch.ok()) return scratch.status();
+      SPARKIFY_RETURN_IF_ERROR(batch_.ReplayInto(**scratch, kEventWidth));
+      SPARKIFY_RETURN_IF_ERROR((*scratch)->Finish());
+    }
+    batch_.Clear();
+    return Status::Ok();
+  }
+
+  // The batch into the star tables, or nothing and rows_through_scratch set.
+  Status IntoStarTables() {
+    SPARKIFY_RETURN_IF_ERROR(engine_.Execute("SAVEPOINT direct_batch"));
+    for (int64_t table : {kToSongplays, kToTime, kToUserEvents, kToUserNames}) {
+      auto writer = engine_.OpenWriter(kTableOf(table), ColumnsOf(table));
+      if (!writer.ok()) return writer.status();
+      TableOfEventRows rows(**writer, table);
+      Status status = batch_.ReplayInto(rows, kEventWidth);
+      const Status finished = rows.Finish();
+      if (status.ok()) status = finished;
+      if (!status.ok()) {  // a refused row, it is assumed; if not, the scratch table says so
+        state_.rows_through_scratch = true;
+        return engine_.Execute("ROLLBACK TO SAVEPOINT direct_batch");
+      }
+    }
+    return engine_.Execute("RELEASE SAVEPOINT direct_batch");
+  }
+
+  static const char* kTableOf(int64_t table) {
+    switch (table) {
+      case kToSongplays:
+        return "songplays";
+      case kToTime:
+        return "time";
+      case kToUserEvents:
+        return "direct_user_events";
+      default:
+        return "direct_user_names";
+    }
+  }
+
+  Engine& engine_;
+  DirectWriteState& state_;
+  RowBatch batch_;
+};
+
 const std::vector<std::string> kRunUserColumns = {
     "user_id",         "first_name",           "last_name",
     "user_gender",     "user_level",           "last_event_at",
@@ -249,7 +363,10 @@ Status WriteDirectEvent(const EventRecord& e, int64_t file_id, int64_t line, Dir
   return w.EndRow();
 }
 
-Result<std::unique_ptr<RowWriter>> OpenDirectEventWriter(Engine& engine) {
+Result<std::unique_ptr<RowWriter>> OpenDirectEventWriter(Engine& engine, DirectWriteState& state) {
+  if (!engine.traits().several_writers_at_once) {
+    return std::unique_ptr<RowWriter>(std::make_unique<BatchedDirectEventWriter>(engine, state));
+  }
   auto songplays = engine.OpenWriterSkippingDuplicates("songplays", ColumnsOf(kToSongplays));
   if (!songplays.ok()) return songplays.status();
   auto time = engine.OpenWriterSkippingDuplicates("time", ColumnsOf(kToTime));
@@ -303,6 +420,13 @@ Status WriteDirectUsers(Engine& engine, const LatestUsers& users) {
   auto upsert = LoadSql(engine.traits().sql_dialects, "direct_users");
   if (!upsert.ok()) return upsert.status();
   return engine.Execute(*upsert).WithContext("direct_users");
+}
+
+Status DistributeDirectEvents(Engine& engine, const std::map<std::string, std::string>& vars) {
+  if (engine.traits().several_writers_at_once) return Status::Ok();  // routed as they came
+  auto sql = LoadSql(engine.traits().sql_dialects, kDirectDistribute, vars);
+  if (!sql.ok()) return sql.status();
+  return engine.Execute(*sql).WithContext(kDirectDistribute);
 }
 
 Status TakeBackReplacedFiles(Engine& engine) {

@@ -1,4 +1,5 @@
-// The direct load (SQLite's default; --stage-events instead stages the events): the event logs
+// The direct load (the default on SQLite and PostgreSQL; --stage-events instead stages the
+// events): the event logs
 // go straight into songplays, time and users, computed in C++ during the one streaming pass,
 // instead of through staging_events and the SQL transforms. Each event of a user is kept,
 // narrowed to its key and level, in direct_user_events, from which user_levels (and the users a
@@ -17,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +45,12 @@ struct DirectLoadState {
   int64_t names_file_id = -1;
 };
 
+// What the writing thread keeps over one run's log files (engines without several writers at
+// once): whether the rows go through direct_run_events from now on (BatchedDirectEventWriter).
+struct DirectWriteState {
+  bool rows_through_scratch = false;
+};
+
 // The rows the decoding thread hands to the writing thread: one per play (NextSong event) or
 // event of a user, the tables it goes to in its first column.
 const std::vector<std::string>& DirectEventColumns();
@@ -52,10 +60,18 @@ const std::vector<std::string>& DirectEventColumns();
 Status WriteDirectEvent(const EventRecord& e, int64_t file_id, int64_t line, DirectLoadState& state,
                         RowWriter& w);
 
-// Writing thread: writes DirectEventColumns rows into songplays, time and direct_user_events,
-// each skipping rows whose key is already there (an event delivered twice, a time shared with
-// another play); a play or user event skipped goes to direct_event_copies.
-Result<std::unique_ptr<RowWriter>> OpenDirectEventWriter(Engine& engine);
+// Writing thread: writes DirectEventColumns rows into songplays, time, direct_user_events and
+// direct_user_names, each skipping rows whose key is already there (an event delivered twice, a
+// time shared with another play); a play or user event skipped goes to direct_event_copies. On
+// an engine without several writers at once, in batches, each COPYed table by table, or, from
+// the first batch a table refuses on, into direct_run_events (see DistributeDirectEvents).
+Result<std::unique_ptr<RowWriter>> OpenDirectEventWriter(Engine& engine, DirectWriteState& state);
+
+// After the logs, on an engine without several writers at once (PostgreSQL): distributes the
+// rows OpenDirectEventWriter put into the run's scratch table direct_run_events (none unless a
+// batch was refused) as the routing writer would have (direct_distribute.sql, `vars` its
+// template's). Nothing to do on other engines.
+Status DistributeDirectEvents(Engine& engine, const std::map<std::string, std::string>& vars);
 
 // Reads staging_songs and songs (after the songs transform) into `catalog`.
 Status LoadSongCatalog(Engine& engine, SongCatalog& catalog);

@@ -154,15 +154,17 @@ Status LoadLogsDirect(Engine& engine, Source& logs, const EtlOptions& options, i
                       int64_t& next_file_id, DirectLoadState& state, LoadReport& report,
                       Progress& progress) {
   EventDecoder decoder(options.max_record_size);
-  StagerSettings settings{.run_id = run_id,
-                          .source_name = "logs",
-                          .table = "songplays",
-                          .columns = &DirectEventColumns(),
-                          .since = options.since,
-                          .until = options.until,
-                          .open_writer = [&engine] { return OpenDirectEventWriter(engine); },
-                          .forget_file_sql = "direct_forget_file",
-                          .max_record_size = options.max_record_size};
+  DirectWriteState write_state;
+  StagerSettings settings{
+      .run_id = run_id,
+      .source_name = "logs",
+      .table = "songplays",
+      .columns = &DirectEventColumns(),
+      .since = options.since,
+      .until = options.until,
+      .open_writer = [&engine, &write_state] { return OpenDirectEventWriter(engine, write_state); },
+      .forget_file_sql = "direct_forget_file",
+      .max_record_size = options.max_record_size};
   SourceStager stager(engine, progress, std::move(settings));
   const auto write_play = [&state](const EventRecord& event, int64_t file_id, int64_t line,
                                    RowWriter& w) {
@@ -181,7 +183,8 @@ Status LoadLogsDirect(Engine& engine, Source& logs, const EtlOptions& options, i
 Result<bool> ChooseEventLoad(Engine& engine, EventLoad load) {
   const EngineTraits& traits = engine.traits();
   if (!traits.loads_star_directly) return LoadsDirectly(traits, load, true);
-  auto staged = QueryInteger(engine, "SELECT COUNT(*) FROM (SELECT 1 FROM staging_events LIMIT 1)");
+  auto staged =
+      QueryInteger(engine, "SELECT COUNT(*) FROM (SELECT 1 FROM staging_events LIMIT 1) AS e");
   if (!staged.ok()) return staged.status();
   if (load == EventLoad::kDirect && *staged > 0) {
     return Status::InvalidArgument(
@@ -190,9 +193,10 @@ Result<bool> ChooseEventLoad(Engine& engine, EventLoad load) {
         "reload it without staging");
   }
   if (load == EventLoad::kStaged && *staged == 0) {
-    auto loaded = QueryInteger(engine,
-                               "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM songplays LIMIT 1)) + "
-                               "(SELECT COUNT(*) FROM (SELECT 1 FROM users LIMIT 1))");
+    auto loaded =
+        QueryInteger(engine,
+                     "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM songplays LIMIT 1) AS p) + "
+                     "(SELECT COUNT(*) FROM (SELECT 1 FROM users LIMIT 1) AS u)");
     if (!loaded.ok()) return loaded.status();
     if (*loaded > 0) {
       return Status::InvalidArgument(
@@ -304,6 +308,7 @@ Status LoadDirect(Run& run, Sources& sources) {
   SPARKIFY_RETURN_IF_ERROR(LoadSongCatalog(run.engine, state.catalog));
   SPARKIFY_RETURN_IF_ERROR(LoadLogsDirect(run.engine, *sources.logs, run.options, run.report.run_id,
                                           run.next_file_id, state, run.report, run.progress));
+  SPARKIFY_RETURN_IF_ERROR(DistributeDirectEvents(run.engine, run.vars));
   run.progress.Done();
   run.Phase(kDirectLoadPhase);
   SPARKIFY_RETURN_IF_ERROR(run.CheckCounts());

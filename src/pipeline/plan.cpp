@@ -140,7 +140,7 @@ Result<std::string> PlanRun(const EngineBlueprint& engine, Source& songs, Source
     out +=
         "-- the direct load: a warehouse that keeps staged events is loaded staged instead "
         "(and stops a --direct run here; one loaded directly stops a --stage-events run):\n"
-        "SELECT COUNT(*) FROM (SELECT 1 FROM staging_events LIMIT 1);\n";
+        "SELECT COUNT(*) FROM (SELECT 1 FROM staging_events LIMIT 1) AS e;\n";
     SPARKIFY_RETURN_IF_ERROR(append("direct_prepare_run"));
   }
   std::string file_id = kFirstFileId;
@@ -157,14 +157,23 @@ Result<std::string> PlanRun(const EngineBlueprint& engine, Source& songs, Source
       SPARKIFY_RETURN_IF_ERROR(append("direct_song_catalog"));
       out += ";\n";
       SPARKIFY_RETURN_IF_ERROR(append("ledger_read", ledger_vars));
+      const char* how = traits.several_writers_at_once
+                            ? "INSERT ... ON CONFLICT DO NOTHING; a skipped copy into "
+                              "direct_event_copies"
+                            : "in batches, each COPYed table by table inside SAVEPOINT "
+                              "direct_batch; from the first batch a table refuses on, into "
+                              "direct_run_events instead";
       out += fmt::format(
           "-- load logs (direct): the client reads and decodes {} file(s); each play (page "
           "NextSong) is matched against the catalog and written into songplays and time, each "
-          "event of a user into direct_user_events (INSERT ... ON CONFLICT DO NOTHING; a "
-          "skipped copy into direct_event_copies), each user's latest event kept in memory; "
-          "the records it rejects go into load_errors, one ledger row per file into "
-          "load_files; a changed file's previous version is noted (direct_forget_file)\n",
-          s.listed->files.size());
+          "event of a user into direct_user_events and its names where they change into "
+          "direct_user_names ({}), each user's latest event kept in memory; the records it "
+          "rejects go into load_errors, one ledger row per file into load_files; a changed "
+          "file's previous version is noted (direct_forget_file)\n",
+          s.listed->files.size(), how);
+      if (!traits.several_writers_at_once) {
+        SPARKIFY_RETURN_IF_ERROR(append(kDirectDistribute, vars));
+      }
       out += "-- when a changed file replaced a version loaded before:\n";
       SPARKIFY_RETURN_IF_ERROR(append("direct_take_back"));
       SPARKIFY_RETURN_IF_ERROR(append("direct_prepare_users"));

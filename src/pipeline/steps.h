@@ -19,24 +19,29 @@ inline constexpr const char* kTransformSteps[] = {"transform_songs",     "transf
                                                   "transform_users",     "transform_user_levels",
                                                   "transform_songplays", "transform_time"};
 
-// The direct load (SQLite): the catalog's transforms run before the logs are read (the plays are
-// matched as they stream in); then the phases that load the events, take back what changed files
-// gave before, and make the users and the user levels.
+// The direct load (SQLite, PostgreSQL): the catalog's transforms run before the logs are read (the
+// plays are matched as they stream in); then the phases that load the events, take back what
+// changed files gave before, and make the users and the user levels.
 inline constexpr const char* kDirectCatalogSteps[] = {"transform_songs", "transform_artists",
                                                       "rematch_songplays"};
 inline constexpr const char* kDirectLoadPhase = "direct_songplays_time";
+// Engines without several writers at once (PostgreSQL): the rows of the logs go into one
+// scratch table, which this statement distributes into the star tables after the logs.
+inline constexpr const char* kDirectDistribute = "direct_distribute";
 inline constexpr const char* kDirectTakeBackPhase = "direct_take_back";
 inline constexpr const char* kDirectUsersPhase = "direct_users";
 inline constexpr const char* kDirectUserLevelsPhase = "direct_user_levels";
 
 // Whether the run loads the events directly: `load` as asked, the default being direct where the
-// engine loads the star rows itself (SQLite) and the warehouse keeps no staged events
+// engine takes star rows built by the client (SQLite, PostgreSQL) and the warehouse keeps no staged
+// events
 // (`keeps_staged_events`). --direct on another engine is an error.
 inline Result<bool> LoadsDirectly(const EngineTraits& traits, EventLoad load,
                                   bool keeps_staged_events) {
   if (load == EventLoad::kDirect && !traits.loads_star_directly) {
-    return Status::InvalidArgument("--direct: the " + traits.name +
-                                   " engine stages the events; --direct is for sqlite");
+    return Status::InvalidArgument(
+        "--direct: the " + traits.name +
+        " engine stages the events itself; --direct is for sqlite and postgres");
   }
   if (load == EventLoad::kDefault) return traits.loads_star_directly && !keeps_staged_events;
   return load == EventLoad::kDirect;

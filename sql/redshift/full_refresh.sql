@@ -1,0 +1,2 @@
+-- --full-refresh: forget everything loaded so far (the run history in etl_runs stays).
+{{include forget_loaded}}
