@@ -13,8 +13,10 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <random>
 #include <regex>
 #include <thread>
+#include <tuple>
 
 #include "engine/postgres_engine.h"
 #include "postgres_fixture.h"
@@ -270,6 +272,81 @@ TEST(PostgresEngine, CopyTakesValuesOfAnotherKindAsTheTextFormatWould) {
     EXPECT_EQ(std::memcmp(&expected, &got, sizeof got), 0) << "row " << i << ": " << *row[2];
     const std::string text = i % 5 == 0 ? std::to_string(-i) : i % 5 == 1 ? "0.1" : "tab\there";
     EXPECT_EQ(*row[3], text) << "row " << i;
+  }
+}
+
+// TIMESTAMP and INTEGER columns go in binary too: a timestamp given as 'YYYY-MM-DD HH:MM:SS'
+// or with milliseconds is converted here, and must be the value the server reads from that text
+// (dates from year 1 to 9999, leap days, both sides of 2000-01-01, PostgreSQL's epoch). Any
+// other text (an ISO 'T', here mid-row after a binary timestamp) switches the load to text; an
+// impossible date or an integer out of INTEGER's range fails as the text format does.
+TEST(PostgresEngine, CopyTakesTimestampsAndIntegersAsTheServerReadsTheirText) {
+  auto engine = OpenEngine(Postgres().CreateDatabase("t_copy_timestamps"));
+  ASSERT_TRUE(engine);
+  ASSERT_TRUE(engine
+                  ->Execute("CREATE TABLE t (id BIGINT, ts TIMESTAMP, n INTEGER, ts2 TIMESTAMP, "
+                            "s TEXT)")
+                  .ok());
+  std::vector<std::string> texts = {
+      "2000-01-01 00:00:00.000", "1999-12-31 23:59:59.999", "0001-01-01 00:00:00.000",
+      "9999-12-31 23:59:59.999", "2000-02-29 12:00:00.001", "1600-02-29 01:02:03",
+      "2016-02-29 23:59:59.500", "1970-01-01 00:00:00",     "2018-11-30 23:59:59.999"};
+  std::mt19937_64 random(7);
+  for (int i = 0; i < 20000; ++i) {
+    texts.push_back(fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03}", random() % 9999 + 1,
+                                random() % 12 + 1, random() % 28 + 1, random() % 24, random() % 60,
+                                random() % 60, random() % 1000));
+  }
+  const size_t kSwitch = texts.size() - 100;
+  ASSERT_TRUE(engine->Begin().ok());
+  {
+    auto writer = engine->OpenWriter("t", {"id", "ts", "n", "ts2", "s"});
+    ASSERT_TRUE(writer.ok()) << writer.status().message();
+    RowWriter& w = **writer;
+    for (size_t i = 0; i < texts.size(); ++i) {
+      w.Integer(static_cast<int64_t>(i));
+      w.Text(texts[i]);
+      w.Integer(i % 2 ? INT32_MIN : INT32_MAX);
+      w.Text(i == kSwitch ? "2018-11-01T10:00:00" : texts[i]);
+      w.Text(texts[i]);
+      ASSERT_TRUE(w.EndRow().ok());
+    }
+    const Status finished = w.Finish();
+    ASSERT_TRUE(finished.ok()) << finished.message();
+  }
+  ASSERT_TRUE(engine->Commit().ok());
+  auto differ = engine->Query(
+      "SELECT COUNT(*) FROM t WHERE ts IS DISTINCT FROM s::TIMESTAMP OR "
+      "(id <> " +
+      std::to_string(kSwitch) +
+      " AND ts2 IS DISTINCT FROM s::TIMESTAMP) OR n <> CASE WHEN id % 2 = 1 THEN -2147483648 "
+      "ELSE 2147483647 END");
+  ASSERT_TRUE(differ.ok()) << differ.status().message();
+  EXPECT_EQ(differ->rows.at(0).at(0), "0");
+  auto switched = engine->Query("SELECT ts2 FROM t WHERE id = " + std::to_string(kSwitch));
+  ASSERT_TRUE(switched.ok());
+  EXPECT_EQ(switched->rows.at(0).at(0), "2018-11-01 10:00:00.000");
+  auto count = engine->Query("SELECT COUNT(*) FROM t");
+  ASSERT_TRUE(count.ok());
+  EXPECT_EQ(count->rows.at(0).at(0), std::to_string(texts.size()));
+
+  for (const auto& [ts, n, error] :
+       {std::tuple<std::string, int64_t, std::string>{"2018-02-30 00:00:00.000", 1, "out of range"},
+        {"2018-11-01 00:00:00.000", int64_t{1} << 31, "out of range for type integer"}}) {
+    ASSERT_TRUE(engine->Begin().ok());
+    auto writer = engine->OpenWriter("t", {"id", "ts", "n", "ts2", "s"});
+    ASSERT_TRUE(writer.ok());
+    RowWriter& w = **writer;
+    w.Integer(1);
+    w.Text(ts);
+    w.Integer(n);
+    w.Null();
+    w.Null();
+    Status status = w.EndRow();
+    if (status.ok()) status = w.Finish();
+    EXPECT_NE(status.message().find(error), std::string::npos) << status.message();
+    writer->reset();
+    EXPECT_TRUE(engine->Rollback().ok());
   }
 }
 

@@ -41,8 +41,8 @@ struct EngineTraits {
   bool loads_star_directly = false;
   // True when several writers may be open at once and OpenWriterSkippingDuplicates works
   // (SQLite): the direct load then routes each row to its tables as it comes. Otherwise (a
-  // PostgreSQL connection carries one COPY at a time) the rows go into one scratch table and
-  // SQL distributes them after the logs (direct_distribute.sql).
+  // PostgreSQL connection carries one COPY at a time) it COPYs batches of rows table by table
+  // (pipeline/direct_load.h).
   bool several_writers_at_once = false;
 };
 

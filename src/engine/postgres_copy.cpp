@@ -12,7 +12,76 @@
 namespace sparkify::postgres {
 namespace {
 
-constexpr Oid kInt8Oid = 20, kFloat8Oid = 701, kTextOid = 25;
+constexpr Oid kInt8Oid = 20, kInt4Oid = 23, kFloat8Oid = 701, kTextOid = 25, kTimestampOid = 1114;
+
+// Days from 1970-01-01 to the proleptic Gregorian date (H. Hinnant's days_from_civil).
+constexpr int64_t DaysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const unsigned yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<int64_t>(doe) - 719468;
+}
+constexpr int64_t kMicrosPerDay = 86'400'000'000;
+constexpr int64_t kPostgresEpochDays = DaysFromCivil(2000, 1, 1);
+
+// PostgreSQL's binary TIMESTAMP (microseconds since 2000-01-01) of the text
+// 'YYYY-MM-DD HH:MM:SS' or 'YYYY-MM-DD HH:MM:SS.mmm' with a real date (year 1 to 9999) and
+// time; nullopt for anything else, which then goes as text for the server to read.
+std::optional<int64_t> TimestampMicros(std::string_view t) {
+  if (t.size() != 19 && t.size() != 23) return std::nullopt;
+  int digits[23] = {};
+  for (size_t i = 0; i < t.size(); ++i) {
+    const char c = t[i];
+    const char expected = i == 4 || i == 7     ? '-'
+                          : i == 10            ? ' '
+                          : i == 13 || i == 16 ? ':'
+                          : i == 19            ? '.'
+                                               : '0';
+    if (expected != '0' ? c != expected : (c < '0' || c > '9')) return std::nullopt;
+    digits[i] = c - '0';
+  }
+  const auto number = [&digits](size_t at, size_t n) {
+    int v = 0;
+    for (size_t i = at; i < at + n; ++i) v = v * 10 + digits[i];
+    return v;
+  };
+  const int year = number(0, 4), month = number(5, 2), day = number(8, 2);
+  const int hour = number(11, 2), minute = number(14, 2), second = number(17, 2);
+  const int millis = t.size() == 23 ? number(20, 3) : 0;
+  static constexpr int kDaysIn[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (year < 1 || month < 1 || month > 12 || day < 1 ||
+      day > kDaysIn[month - 1] + (month == 2 && leap) || hour > 23 || minute > 59 || second > 59) {
+    return std::nullopt;
+  }
+  const int64_t days = DaysFromCivil(year, month, day) - kPostgresEpochDays;
+  return days * kMicrosPerDay + ((hour * 60 + minute) * 60 + second) * int64_t{1'000'000} +
+         millis * int64_t{1000};
+}
+
+// The text of a TimestampMicros value (milliseconds, as it was read).
+std::string TimestampText(int64_t micros) {
+  int64_t days = micros / kMicrosPerDay + kPostgresEpochDays, in_day = micros % kMicrosPerDay;
+  if (in_day < 0) {
+    in_day += kMicrosPerDay;
+    --days;
+  }
+  // H. Hinnant's civil_from_days.
+  days += 719468;
+  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(days - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned day = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned month = mp < 10 ? mp + 3 : mp - 9;
+  const int64_t year = static_cast<int64_t>(yoe) + era * 400 + (month <= 2);
+  const int64_t ms = in_day / 1000;
+  return fmt::format("{:04}-{:02}-{:02} {:02}:{:02}:{:02}.{:03}", year, month, day, ms / 3'600'000,
+                     ms / 60'000 % 60, ms / 1000 % 60, ms % 1000);
+}
 
 // A byte buffer with std::string's few operations the COPY writer needs, whose appends inline
 // to a bounds check and a memcpy (the writer appends a few bytes at a time, millions of times).
@@ -109,11 +178,11 @@ void AppendCopyText(Out& out, std::string_view value) {
   out.append(p + start, n - start);
 }
 
-// COPY table (columns) FROM STDIN. When every column is BIGINT, DOUBLE PRECISION or TEXT (the
-// staging tables, the quarantine) the rows go in binary format: no number is formatted here and
-// none parsed by the server, no text escaped here and none unescaped there, which makes the
-// bulk load cheaper on both sides. Otherwise (load_files has a TIMESTAMP) the text format:
-// tab-separated, \N for NULL, backslash escapes.
+// COPY table (columns) FROM STDIN. When every column is BIGINT, INTEGER, DOUBLE PRECISION,
+// TEXT or TIMESTAMP (all the tables sparkify loads) the rows go in binary format: no number is
+// formatted here and none parsed by the server, no text escaped here and none unescaped there,
+// which makes the bulk load cheaper on both sides. Otherwise the text format: tab-separated, \N
+// for NULL, backslash escapes.
 //
 // A value the binary format cannot carry as the text format would have (text for a number
 // column) switches the load to text: the rows before it are sent in one binary COPY, the rest,
@@ -162,6 +231,18 @@ class CopyWriter final : public RowWriter {
           PutInt32(8);
           PutInt64(value);
           return;
+        case CopyType::kInt4:
+          if (value >= INT32_MIN && value <= INT32_MAX) {
+            NextBinary();
+            PutInt32(4);
+            PutInt32(static_cast<int32_t>(value));
+            return;
+          }
+          SwitchToText();  // the server says it is out of range, as for text
+          break;
+        case CopyType::kTimestamp:
+          SwitchToText();
+          break;
         case CopyType::kFloat8:  // as float8in reads the digits: the nearest double
           NextBinary();
           PutInt32(8);
@@ -175,6 +256,7 @@ class CopyWriter final : public RowWriter {
           return;
         }
       }
+      if (binary_) return;  // the switch failed: status_ says why
     }
     NextText();
     char digits[24];
@@ -212,6 +294,10 @@ class CopyWriter final : public RowWriter {
           SwitchToText();
           break;
         }
+        case CopyType::kInt4:
+        case CopyType::kTimestamp:
+          SwitchToText();
+          break;
       }
       if (binary_) return;  // the switch failed: status_ says why
     }
@@ -221,10 +307,19 @@ class CopyWriter final : public RowWriter {
 
   void Text(std::string_view value) override {
     if (binary_) {
-      if (TypeOfNext() == CopyType::kText) {
+      const CopyType type = TypeOfNext();
+      if (type == CopyType::kText) {
         NextBinary();
         PutText(value);
         return;
+      }
+      if (type == CopyType::kTimestamp) {
+        if (const auto micros = TimestampMicros(value)) {
+          NextBinary();
+          PutInt32(8);
+          PutInt64(*micros);
+          return;
+        }
       }
       SwitchToText();
       if (binary_) return;
@@ -330,11 +425,19 @@ class CopyWriter final : public RowWriter {
         AppendCopyText(partial, field);
         continue;
       }
+      if (TypeAt(c) == CopyType::kInt4) {
+        uint32_t u = 0;
+        for (int k = 0; k < 4; ++k) u = u << 8 | static_cast<unsigned char>(field[k]);
+        partial += std::to_string(static_cast<int32_t>(u));
+        continue;
+      }
       uint64_t u;
       std::memcpy(&u, field.data(), 8);
       const uint64_t bits = __builtin_bswap64(u);
       if (TypeAt(c) == CopyType::kInt8) {
         partial += std::to_string(static_cast<int64_t>(bits));
+      } else if (TypeAt(c) == CopyType::kTimestamp) {
+        partial += TimestampText(static_cast<int64_t>(bits));
       } else {
         double d;
         std::memcpy(&d, &bits, sizeof d);
@@ -424,6 +527,8 @@ class CopyWriter final : public RowWriter {
 
 std::optional<CopyType> CopyTypeOf(long oid) {
   if (oid == kInt8Oid) return CopyType::kInt8;
+  if (oid == kInt4Oid) return CopyType::kInt4;
+  if (oid == kTimestampOid) return CopyType::kTimestamp;
   if (oid == kFloat8Oid) return CopyType::kFloat8;
   if (oid == kTextOid) return CopyType::kText;
   return std::nullopt;

@@ -1,8 +1,9 @@
 // The bulk load of the PostgreSQL engine: COPY table (columns) FROM STDIN through libpq, sent in
 // chunks of at most kCopyChunk bytes (larger PQputCopyData calls stall the server's reader).
 //
-// Binary format when every column is BIGINT, DOUBLE PRECISION or TEXT (no number formatted here
-// or parsed there, no text escaped here or unescaped there), else the text format; a value the
+// Binary format when every column is BIGINT, INTEGER, DOUBLE PRECISION, TEXT or TIMESTAMP (a
+// timestamp given as 'YYYY-MM-DD HH:MM:SS[.mmm]' text; no number formatted here or parsed there,
+// no text escaped here or unescaped there), else the text format; a value the
 // binary format cannot carry as the text format would have switches the rest of the load to text,
 // so the server sees the same values and reports the same errors.
 //
@@ -25,7 +26,7 @@ namespace sparkify::postgres {
 constexpr size_t kCopyChunk = 64 * 1024;  // bytes per PQputCopyData
 
 // The column types a COPY can take in binary format; anything else is loaded as text.
-enum class CopyType : uint8_t { kInt8, kFloat8, kText };
+enum class CopyType : uint8_t { kInt8, kInt4, kFloat8, kText, kTimestamp };
 
 // The binary COPY type of a column of type `oid` (pg_type.oid), or nullopt.
 std::optional<CopyType> CopyTypeOf(long oid);

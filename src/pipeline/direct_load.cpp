@@ -1,6 +1,8 @@
 #include "pipeline/direct_load.h"
 
+#include <algorithm>
 #include <array>
+#include <tuple>
 
 #include "base/numbers.h"
 #include "engine/sql_catalog.h"
@@ -46,6 +48,13 @@ constexpr EventColumn kEventColumns[] = {{"targets", 0},
                                          {"file_id", S | U | N},
                                          {"line", S | U | N}};
 constexpr size_t kEventWidth = std::size(kEventColumns);
+
+size_t ColumnIndex(std::string_view name) {
+  for (size_t c = 0; c < kEventWidth; ++c) {
+    if (name == kEventColumns[c].name) return c;
+  }
+  return 0;  // (only names of kEventColumns are asked for)
+}
 
 std::vector<std::string> ColumnsOf(int64_t table) {
   std::vector<std::string> columns;
@@ -247,7 +256,9 @@ class BatchedDirectEventWriter final : public RowWriter {
       auto writer = engine_.OpenWriter(kTableOf(table), ColumnsOf(table));
       if (!writer.ok()) return writer.status();
       TableOfEventRows rows(**writer, table);
-      Status status = batch_.ReplayInto(rows, kEventWidth);
+      Status status = table == kToUserEvents
+                          ? batch_.ReplayRowsInto(rows, kEventWidth, UserEventsInKeyOrder())
+                          : batch_.ReplayInto(rows, kEventWidth);
       const Status finished = rows.Finish();
       if (status.ok()) status = finished;
       if (!status.ok()) {  // a refused row, it is assumed; if not, the scratch table says so
@@ -256,6 +267,27 @@ class BatchedDirectEventWriter final : public RowWriter {
       }
     }
     return engine_.Execute("RELEASE SAVEPOINT direct_batch");
+  }
+
+  // The batch's user events by direct_user_events' key (user, start time, session, item): in
+  // arrival order one user's events would lie one per heap page, and the user_levels walk
+  // (direct_user_levels.sql), which reads them in key order, would read every page per user.
+  std::vector<uint32_t> UserEventsInKeyOrder() const {
+    static const size_t kTargets = ColumnIndex("targets"), kUser = ColumnIndex("user_id"),
+                        kStart = ColumnIndex("start_time"), kSession = ColumnIndex("session_id"),
+                        kItem = ColumnIndex("item_in_session");
+    std::vector<uint32_t> order;
+    for (uint32_t row = 0; row < batch_.rows(); ++row) {
+      if (batch_.IntegerAt(row, kTargets, kEventWidth) & kToUserEvents) order.push_back(row);
+    }
+    const auto key = [this](uint32_t row) {
+      return std::make_tuple(
+          batch_.IntegerAt(row, kUser, kEventWidth), batch_.TextAt(row, kStart, kEventWidth),
+          batch_.IntegerAt(row, kSession, kEventWidth), batch_.IntegerAt(row, kItem, kEventWidth));
+    };
+    std::stable_sort(order.begin(), order.end(),
+                     [&key](uint32_t a, uint32_t b) { return key(a) < key(b); });
+    return order;
   }
 
   static const char* kTableOf(int64_t table) {

@@ -1,15 +1,14 @@
 // The direct load (the default on SQLite and PostgreSQL; --stage-events instead stages the
-// events): the event logs
-// go straight into songplays, time and users, computed in C++ during the one streaming pass,
-// instead of through staging_events and the SQL transforms. Each event of a user is kept,
-// narrowed to its key and level, in direct_user_events, from which user_levels (and the users a
-// changed file touches) are computed in SQL at the end of the run; a user's names, which rarely
-// change, only where they do within a file, in direct_user_names (the names of the event at a
-// file and line are those of the last row at or before that line). Every play and user event
-// knows its file and line; a copy of an event either table already holds (an event
-// delivered twice) goes to direct_event_copies, so that when a changed file takes its events
-// back (direct_take_back.sql) the first remaining copy by file and line takes their place, as
-// in a fresh load.
+// events): the event logs go straight into songplays, time and users, computed in C++ during
+// the one streaming pass, instead of through staging_events and the SQL transforms. Each event of a
+// user is kept, narrowed to its key and level, in direct_user_events, from which user_levels (and
+// the users a changed file touches) are computed in SQL at the end of the run; a user's names,
+// which rarely change, only where they do within a file, in direct_user_names (the names of the
+// event at a file and line are those of the last row at or before that line). Every play and user
+// event knows its file and line; a copy of an event either table already holds (an event delivered
+// twice) goes to direct_event_copies, so that when a changed file takes its events back
+// (direct_take_back.sql) the first remaining copy by file and line takes their place, as in a fresh
+// load.
 //
 // The values are the SQL transforms' (star_rows.h; the conformance tests compare whole
 // warehouses built both ways). The decoding thread matches each play against the catalog and

@@ -36,6 +36,13 @@ class RowBatch final : public RowWriter {
 
   // Writes every recorded row into `out`, `columns` values per row.
   Status ReplayInto(RowWriter& out, size_t columns) const;
+  // Writes the rows `order` names (their indexes in the batch), in that order.
+  Status ReplayRowsInto(RowWriter& out, size_t columns, const std::vector<uint32_t>& order) const;
+
+  // The value of row `row`, column `column` (`columns` values per row), to order rows by: an
+  // integer's (0 for any other value) or a text's (empty for any other).
+  int64_t IntegerAt(size_t row, size_t column, size_t columns) const;
+  std::string_view TextAt(size_t row, size_t column, size_t columns) const;
 
  private:
   enum class Kind : uint8_t { kNull, kInteger, kReal, kText };
@@ -44,6 +51,7 @@ class RowBatch final : public RowWriter {
     int64_t number;   // integer, or the bits of a double
     uint32_t length;  // text: bytes at arena offset `number`
   };
+  void WriteValue(const Value& v, RowWriter& out) const;
   std::vector<Value> values_;
   std::string arena_;
   size_t rows_ = 0;

@@ -25,8 +25,9 @@ inline constexpr const char* kTransformSteps[] = {"transform_songs",     "transf
 inline constexpr const char* kDirectCatalogSteps[] = {"transform_songs", "transform_artists",
                                                       "rematch_songplays"};
 inline constexpr const char* kDirectLoadPhase = "direct_songplays_time";
-// Engines without several writers at once (PostgreSQL): the rows of the logs go into one
-// scratch table, which this statement distributes into the star tables after the logs.
+// Engines without several writers at once (PostgreSQL): after the logs, the rows that went
+// into the scratch table direct_run_events (from the first batch a star table refused on) go
+// into the star tables.
 inline constexpr const char* kDirectDistribute = "direct_distribute";
 inline constexpr const char* kDirectTakeBackPhase = "direct_take_back";
 inline constexpr const char* kDirectUsersPhase = "direct_users";
