@@ -1,5 +1,7 @@
--- The direct load, before the logs: plays of songs that no longer exist lose their song; plays
--- of touched songs follow the song's artist (as the start of transform_songplays.sql).
+-- Plays of songs that no longer exist lose their song; plays of touched songs follow the song's
+-- artist (the start of transform_songplays.sql; the direct load runs it before the logs).
+-- (The leading EXISTS terms do not depend on the row: PostgreSQL evaluates them once and skips
+-- the scan of songplays when this run touched no song.)
 UPDATE songplays SET song_id = NULL, artist_id = NULL
 WHERE EXISTS (SELECT 1 FROM replaced_songs)
   AND song_id IN (SELECT song_id FROM replaced_songs)
