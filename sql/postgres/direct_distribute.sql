@@ -1,6 +1,7 @@
--- The direct load on PostgreSQL, after the logs: a connection carries one COPY at a time, so the
--- client wrote every row of this run's logs into direct_run_events (direct_prepare_run.sql), and
--- this puts them where SQLite's routing writer puts them one by one (pipeline/direct_load.cpp):
+-- The direct load on PostgreSQL, after the logs. The client COPYs the rows in batches straight
+-- into the star tables; from the first batch a table refused (a key already there), it wrote
+-- every later row into direct_run_events instead (pipeline/direct_load.cpp; empty otherwise),
+-- and this puts those where SQLite's routing writer puts them one by one:
 -- a play into songplays, a play's new start time into time, an event of a user into
 -- direct_user_events, a change of a user's names into direct_user_names. Of several copies of
 -- one event the first by file and line goes in, and none when the table holds the event from an
