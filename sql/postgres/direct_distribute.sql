@@ -27,7 +27,7 @@ WITH plays AS (
          p.song_length, p.file_id, p.line
   FROM (
     SELECT DISTINCT ON (e.start_time, e.session_id, e.item_in_session, e.user_id) e.*
-    FROM (SELECT start_time::TIMESTAMP AS start_time, user_id, song_id, artist_id, session_id,
+    FROM (SELECT start_time, user_id, song_id, artist_id, session_id,
                  item_in_session, user_level, user_location, user_agent, song_title,
                  artist_name, song_length, file_id, line
           FROM direct_run_events WHERE targets & 1 <> 0) AS e
@@ -48,7 +48,7 @@ WITH user_events AS (
          u.line
   FROM (
     SELECT DISTINCT ON (e.user_id, e.start_time, e.session_id, e.item_in_session) e.*
-    FROM (SELECT user_id, start_time::TIMESTAMP AS start_time, session_id, item_in_session,
+    FROM (SELECT user_id, start_time, session_id, item_in_session,
                  user_level, file_id, line
           FROM direct_run_events WHERE targets & 4 <> 0) AS e
     ORDER BY e.user_id, e.start_time, e.session_id, e.item_in_session, e.file_id, e.line
@@ -74,7 +74,7 @@ INSERT INTO direct_event_copies (targets, start_time, user_id, song_id, artist_i
                                  song_title, artist_name, song_length, hour, day, week, month,
                                  year, weekday, first_name, last_name, user_gender, file_id,
                                  line)
-SELECT c.skipped, c.start_time::TIMESTAMP, c.user_id, c.song_id, c.artist_id, c.session_id,
+SELECT c.skipped, c.start_time, c.user_id, c.song_id, c.artist_id, c.session_id,
        c.item_in_session, c.user_level, c.user_location, c.user_agent, c.song_title,
        c.artist_name, c.song_length, c.hour, c.day, c.week, c.month, c.year, c.weekday,
        c.first_name, c.last_name, c.user_gender, c.file_id, c.line
@@ -100,7 +100,7 @@ WHERE c.skipped <> 0;
 -- time (an index range), so a run of one new day does not hash the whole table.
 WITH new_times AS MATERIALIZED (
   SELECT DISTINCT ON (t.start_time) t.*
-  FROM (SELECT start_time::TIMESTAMP AS start_time, hour, day, week, month, year, weekday
+  FROM (SELECT start_time, hour, day, week, month, year, weekday
         FROM direct_run_events WHERE targets & 2 <> 0) AS t
   ORDER BY t.start_time
 ), bounds AS MATERIALIZED (
