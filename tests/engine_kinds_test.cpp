@@ -35,7 +35,7 @@ TEST(EngineKinds, NamesAreUniqueAndDescribed) {
   for (const EngineKind& kind : EngineKinds()) {
     EXPECT_TRUE(names.insert(kind.name).second) << kind.name << " is listed twice";
     EXPECT_NE(std::string(kind.description), "") << kind.name;
-    EXPECT_TRUE(kind.describe && kind.open && kind.blueprint) << kind.name;
+    EXPECT_TRUE(kind.describe && kind.open && kind.plan) << kind.name;
     auto found = FindEngineKind(kind.name);
     ASSERT_TRUE(found.ok()) << kind.name;
     EXPECT_EQ(*found, &kind);
@@ -49,10 +49,11 @@ TEST(EngineKinds, EveryEngineIsAcceptedByTheConfigurationAndPlansAsItself) {
     auto config = ConfigNaming(dir, kind.name);
     ASSERT_TRUE(config.ok()) << kind.name << ": " << config.status().message();
     EXPECT_EQ(config->engine, kind.name);
-    auto blueprint = EngineBlueprintFor(*config);
-    ASSERT_TRUE(blueprint.ok()) << kind.name << ": " << blueprint.status().message();
-    EXPECT_EQ(blueprint->traits.name, kind.name);
-    EXPECT_NE(blueprint->begin, "") << kind.name;
+    auto plan = OpenPlanEngine(*config);
+    ASSERT_TRUE(plan.ok()) << kind.name << ": " << plan.status().message();
+    EXPECT_EQ((*plan)->traits().name, kind.name);
+    ASSERT_TRUE((*plan)->Begin().ok());
+    EXPECT_NE((*plan)->transcript(), "") << kind.name << ": Begin() records the lock";
     EXPECT_NE(DescribeWarehouse(*config).find("engine " + std::string(kind.name) + " "),
               std::string::npos);
   }
@@ -62,6 +63,41 @@ TEST(EngineKinds, EveryEngineIsAcceptedByTheConfigurationAndPlansAsItself) {
   auto engine = OpenEngine(*config);
   ASSERT_TRUE(engine.ok()) << engine.status().message();
   EXPECT_EQ((*engine)->traits().name, "sqlite");
+}
+
+// A dry run's engine stands for the engine it plans: the same traits, server staging where the
+// warehouse stages the files itself, and nothing opened or created.
+TEST(EngineKinds, APlanEngineHasTheTraitsOfTheEngineItStandsFor) {
+  TempDir dir;
+  auto config = ConfigNaming(dir, "sqlite");
+  ASSERT_TRUE(config.ok());
+  auto plan = OpenPlanEngine(*config);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_FALSE(std::filesystem::exists(dir / "w.db"));
+  auto opened = OpenEngine(*config);
+  ASSERT_TRUE(opened.ok()) << opened.status().message();
+  const EngineTraits& a = (*opened)->traits();
+  const EngineTraits& b = (*plan)->traits();
+  EXPECT_EQ(a.name, b.name);
+  EXPECT_EQ(a.sql_dialects, b.sql_dialects);
+  EXPECT_EQ(a.enforces_unique_keys, b.enforces_unique_keys);
+  EXPECT_EQ(a.backslash_escapes_in_literals, b.backslash_escapes_in_literals);
+  EXPECT_EQ(a.loads_star_directly, b.loads_star_directly);
+  EXPECT_EQ(a.several_writers_at_once, b.several_writers_at_once);
+  EXPECT_EQ((*opened)->server_staging(), nullptr);
+  EXPECT_EQ((*plan)->server_staging(), nullptr);
+  EXPECT_EQ((*opened)->target().file, (*plan)->target().file);
+
+  config = ConfigNaming(dir, "redshift");
+  ASSERT_TRUE(config.ok());
+  plan = OpenPlanEngine(*config);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_NE((*plan)->server_staging(), nullptr) << "the cluster reads the files itself";
+  const EngineTraits& redshift = (*plan)->traits();
+  EXPECT_EQ(redshift.sql_dialects, (std::vector<std::string>{"redshift", "postgres", "common"}));
+  EXPECT_FALSE(redshift.enforces_unique_keys);
+  EXPECT_TRUE(redshift.backslash_escapes_in_literals);
+  EXPECT_FALSE(redshift.loads_star_directly);
 }
 
 TEST(EngineKinds, ANameNotInTheTableIsRefusedNamingEveryEngine) {

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <map>
 #include <regex>
+#include <sstream>
 
 #include "engine/redshift_engine.h"
 #include "engine/redshift_staging.h"
@@ -151,15 +152,16 @@ struct Cluster {
   // `staging_uri` "": no [S3] STAGING, as in the course's dwh.cfg.
   Cluster(const MotoServer& moto, const std::string& log_jsonpath,
           const std::string& staging_uri = std::string("s3://") + kStaging + "/runs")
-      : engine(RedshiftEngine::Traits(), Begin()),
-        staging({kRole, log_jsonpath, staging_uri, NoEnv()}, &engine) {
-    engine.staging = &staging;
-    engine.answer = script.Answer();
+      : recorder(RedshiftRecorder()),
+        engine(*recorder),
+        staging({kRole, log_jsonpath, staging_uri, NoEnv()}, engine) {
+    engine.set_server_staging(&staging);
+    engine.set_answer(script.Answer());
     (void)moto;
   }
-  static std::string Begin() { return RedshiftEngine::BeginStatements(10000, "0").value(); }
   Script script;
-  RecordingEngine engine;
+  std::unique_ptr<RecordingEngine> recorder;
+  RecordingEngine& engine;
   RedshiftStaging staging;
 };
 
@@ -225,7 +227,7 @@ TEST(RedshiftMoto, FirstRunFromS3TranscriptAndManifests) {
   EXPECT_EQ(report->first_errors[0],
             "s3://sparkify-data/log_data/2018/11/2018-11-02-events.json:3: ts: Invalid digit, "
             "Value 'y', Pos 0, Type: Long");
-  ExpectGolden("run_s3.sql", Stable(cluster.engine.transcript));
+  ExpectGolden("run_s3.sql", Stable(cluster.engine.transcript()));
 
   // What the cluster would read: manifests listing exactly the new objects; no JSONPaths file of
   // sparkify's own (LOG_JSONPATH is configured, and was checked).
@@ -247,6 +249,62 @@ TEST(RedshiftMoto, FirstRunFromS3TranscriptAndManifests) {
             "]}\n");
 }
 
+// Statements only: a transcript without its comment lines (the plan's notes and header, the
+// statement files' comments).
+std::string StatementsOf(const std::string& transcript) {
+  std::string out;
+  std::istringstream lines(transcript);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("--", 0) != 0) out += line + "\n";
+  }
+  return out;
+}
+
+// `run --dry-run` is the run itself on a recording engine: its statements are those of the run
+// on a cluster that answers as a new warehouse would (no rows), and it writes nothing to S3.
+TEST(RedshiftMoto, ADryRunIsTheRunRecorded) {
+  std::unique_ptr<MotoServer> moto;
+  SPARKIFY_START_MOTO(moto);
+  auto s3 = Client(*moto);
+  ASSERT_TRUE(s3->CreateBucket(kData).ok());
+  ASSERT_TRUE(s3->CreateBucket(kStaging).ok());
+  ASSERT_TRUE(s3->PutObject(kData, "song_data/A/one.json", kSong1).ok());
+  ASSERT_TRUE(s3->PutObject(kData, "song_data/B/three.json.gz", Gzip(kSong3)).ok());
+  ASSERT_TRUE(s3->PutObject(kData, "log_data/2018/11/2018-11-01-events.json", Events(1, 5)).ok());
+  ASSERT_TRUE(s3->PutObject(kData, "log_data/2018/11/2018-11-02-events.json", Events(2, 6)).ok());
+  ASSERT_TRUE(s3->PutObject(kData, "log_json_path.json", LogJsonPathsDocument()).ok());
+  const std::string jsonpath = std::string("s3://") + kData + "/log_json_path.json";
+  EtlOptions options;
+  options.song_data = std::string("s3://") + kData + "/song_data";
+  options.log_data = std::string("s3://") + kData + "/log_data";
+  options.s3 = MotoOptions(*moto);
+  options.create_missing_tables = true;
+
+  Config config;
+  config.engine = "redshift";
+  config.iam_role_arn = kRole;
+  config.staging_uri = std::string("s3://") + kStaging + "/runs";
+  config.log_jsonpath = jsonpath;
+  auto plan = PlanEtl(config, options);
+  ASSERT_TRUE(plan.ok()) << plan.status().message();
+  EXPECT_TRUE(Keys(*s3, kStaging).empty()) << "a dry run writes no manifest";
+  EXPECT_NE(plan->find("-- write s3://sparkify-staging/runs/run-1-"), std::string::npos) << *plan;
+  EXPECT_NE(plan->find("-- check " + jsonpath), std::string::npos);
+
+  Cluster cluster(*moto, jsonpath);
+  cluster.engine.set_answer(nullptr);  // a new warehouse: every query answers no rows
+  cluster.engine.set_tables_exist(false);
+  auto report = RunEtl(cluster.engine, options);
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  ASSERT_FALSE(Keys(*s3, kStaging).empty()) << "the run wrote its manifests";
+  // The plan cannot know the session's statement_timeout, which the lock sets back.
+  const std::string planned =
+      std::regex_replace(StatementsOf(*plan), std::regex(R"(\{\{statement_timeout\}\})"), "0");
+  const std::string ran = StatementsOf(cluster.engine.transcript());
+  EXPECT_GT(std::count(ran.begin(), ran.end(), '\n'), 100);
+  EXPECT_EQ(Stable(planned), Stable(ran));
+}
+
 // A COPY that fails (here: more rejections than MAXERROR allows) aborts the transaction: the run
 // rolls back, then reads the failed COPY's rows, and its message names file, line and column.
 TEST(RedshiftMoto, AFailedCopyIsExplainedByTheRecordsItRejected) {
@@ -262,12 +320,12 @@ TEST(RedshiftMoto, AFailedCopyIsExplainedByTheRecordsItRejected) {
   cluster.script.reject_at = 2;  // the songs' COPY, then the failed one, read after the rollback
   cluster.script.rejected_file =
       std::string("s3://") + kData + "/log_data/2018/11/2018-11-02-events.json";
-  cluster.engine.fail = [](std::string_view sql) {
+  cluster.engine.set_failure([](std::string_view sql) {
     if (sql.find("COPY load_events") == std::string_view::npos) return Status::Ok();
     return Status::EngineError(
         "Redshift statement failed: Load into table 'load_events' failed.  Check "
         "'sys_load_error_detail' system table for details. [SQLSTATE XX000]");
-  };
+  });
   EtlOptions options;
   options.song_data = std::string("s3://") + kData + "/song_data";
   options.log_data = std::string("s3://") + kData + "/log_data";
@@ -284,7 +342,7 @@ TEST(RedshiftMoto, AFailedCopyIsExplainedByTheRecordsItRejected) {
             std::string::npos)
       << message;
   // Read after the rollback: an aborted transaction answers nothing else.
-  const std::string& sql = cluster.engine.transcript;
+  const std::string& sql = cluster.engine.transcript();
   const size_t copy = sql.find("COPY load_events");
   const size_t rollback = sql.find("ROLLBACK;", copy);
   ASSERT_NE(rollback, std::string::npos) << sql;
@@ -316,13 +374,13 @@ TEST(RedshiftMoto, WithoutStagingCopyReadsTheSourcesThemselves) {
   EXPECT_EQ(report->logs.files, 1);
   // Only the COPYs differ from run_s3.sql's transcript (its golden holds the rest).
   std::string copies;
-  const std::string& recorded = first.engine.transcript;
+  const std::string& recorded = first.engine.transcript();
   for (size_t at = recorded.find("\nCOPY "); at != std::string::npos;
        at = recorded.find("\nCOPY ", at + 1)) {
     copies += recorded.substr(at + 1, recorded.find(";\n", at) - at + 1);
   }
   ExpectGolden("copy_without_staging.sql", copies);
-  const std::string& sql = first.engine.transcript;
+  const std::string& sql = first.engine.transcript();
   EXPECT_NE(sql.find("FROM 's3://sparkify-data/song_data/'\n"), std::string::npos);
   EXPECT_NE(sql.find("FROM 's3://sparkify-data/log_data/'\n"), std::string::npos);
   EXPECT_EQ(sql.find("\nMANIFEST\n"), std::string::npos);  // the COPY option, not comments
@@ -354,18 +412,18 @@ TEST(RedshiftMoto, WithoutStagingCopyReadsTheSourcesThemselves) {
   ASSERT_TRUE(report.ok()) << report.status().message();
   EXPECT_EQ(report->logs.files_skipped, 1);
   EXPECT_EQ(report->songs.files_skipped, 2);
-  EXPECT_NE(second.engine.transcript.find(
+  EXPECT_NE(second.engine.transcript().find(
                 "FROM 's3://sparkify-data/log_data/2018/11/2018-11-02-events.json'\n"),
             std::string::npos)
-      << second.engine.transcript;
-  EXPECT_EQ(second.engine.transcript.find("COPY load_songs"), std::string::npos);
+      << second.engine.transcript();
+  EXPECT_EQ(second.engine.transcript().find("COPY load_songs"), std::string::npos);
 
   // An object whose key begins with the new file's key would be read by that COPY too: refused.
   ASSERT_TRUE(
       s3->PutObject(kData, "log_data/2018/11/2018-11-02-events.json.bak", Events(2, 1)).ok());
   Cluster third(*moto, jsonpath, "");
   third.script = second.script;
-  third.engine.answer = third.script.Answer();
+  third.engine.set_answer(third.script.Answer());
   report = RunEtl(third.engine, options);
   ASSERT_FALSE(report.ok());
   EXPECT_NE(report.status().message().find(
@@ -375,7 +433,7 @@ TEST(RedshiftMoto, WithoutStagingCopyReadsTheSourcesThemselves) {
             std::string::npos)
       << report.status().message();
   EXPECT_NE(report.status().message().find("set [S3] STAGING"), std::string::npos);
-  EXPECT_EQ(third.engine.transcript.find("COPY load_events"), std::string::npos);
+  EXPECT_EQ(third.engine.transcript().find("COPY load_events"), std::string::npos);
 
   // Local files and a missing LOG_JSONPATH need a staging location, and say so.
   TempDir dir;
@@ -417,8 +475,8 @@ TEST(RedshiftMoto, AWrongLogJsonPathStopsTheRunBeforeAnyCopy) {
                 "$['artist']"),
             std::string::npos)
       << report.status().message();
-  EXPECT_EQ(cluster.engine.transcript.find("COPY load_events"), std::string::npos);
-  EXPECT_NE(cluster.engine.transcript.rfind("ROLLBACK;"), std::string::npos);
+  EXPECT_EQ(cluster.engine.transcript().find("COPY load_events"), std::string::npos);
+  EXPECT_NE(cluster.engine.transcript().rfind("ROLLBACK;"), std::string::npos);
 }
 
 TEST(RedshiftMoto, LocalFilesAreUploadedAndAChangedFileReloadsItsBatch) {
@@ -481,7 +539,7 @@ TEST(RedshiftMoto, LocalFilesAreUploadedAndAChangedFileReloadsItsBatch) {
   EXPECT_EQ(report->logs.files_replaced, 2);
   EXPECT_EQ(report->songs.files_skipped, 1);
   EXPECT_EQ(report->run_id, 2);
-  ExpectGolden("run_local_replace.sql", Stable(second.engine.transcript, dir.path().string()));
+  ExpectGolden("run_local_replace.sql", Stable(second.engine.transcript(), dir.path().string()));
 
   // A batch-mate that is gone: the run refuses rather than lose its rows.
   fs::remove(day1);

@@ -14,7 +14,6 @@
 #include "engine/redshift_engine.h"
 #include "engine/redshift_staging.h"
 #include "engine/sqlite_engine.h"
-#include "pipeline/plan.h"
 #include "redshift_support.h"
 #include "sparkify/pipeline.h"
 
@@ -25,6 +24,13 @@ namespace fs = std::filesystem;
 
 constexpr const char* kRole = "arn:aws:iam::123456789012:role/dwhRole";
 
+fs::path SampleSongFile() {
+  return SampleDir() / "song_data" / "A" / "A" / "A" / "TRAAAAW128F429D538.json";
+}
+fs::path SampleLogFile() {
+  return SampleDir() / "log_data" / "2018" / "11" / "2018-11-01-events.json";
+}
+
 Config RedshiftConfig() {
   Config config;
   config.engine = "redshift";
@@ -32,12 +38,6 @@ Config RedshiftConfig() {
   config.staging_uri = "s3://sparkify-staging/runs";
   config.log_jsonpath = "s3://udacity-dend/log_json_path.json";
   return config;
-}
-
-RecordingEngine Recorder() {
-  auto begin = RedshiftEngine::BeginStatements(10000, "0");
-  EXPECT_TRUE(begin.ok()) << begin.status().message();
-  return RecordingEngine(RedshiftEngine::Traits(), begin.value());
 }
 
 // Every name sparkify gives a table, column or result column in the Redshift SQL, in the
@@ -124,10 +124,11 @@ TEST(RedshiftGolden, NoIdentifierIsARedshiftReservedWord) {
 }
 
 TEST(RedshiftGolden, CreateTables) {
-  RecordingEngine engine = Recorder();
+  auto recorder = RedshiftRecorder();
+  RecordingEngine& engine = *recorder;
   const Status created = CreateTables(engine, /*drop_first=*/true);
   ASSERT_TRUE(created.ok()) << created.message();
-  ExpectGolden("create_tables.sql", engine.transcript);
+  ExpectGolden("create_tables.sql", engine.transcript());
 }
 
 TEST(RedshiftGolden, SessionAndLock) {
@@ -168,72 +169,79 @@ TEST(RedshiftLock, TheRunLockIsLockWarehouseSqlSplitAtBegin) {
 }
 
 TEST(RedshiftGolden, Checks) {
-  RecordingEngine engine = Recorder();
+  auto recorder = RedshiftRecorder();
+  RecordingEngine& engine = *recorder;
   auto checks = RunChecks(engine);
   ASSERT_TRUE(checks.ok()) << checks.status().message();
-  ExpectGolden("checks.sql", engine.transcript);
+  ExpectGolden("checks.sql", engine.transcript());
 }
 
-TEST(RedshiftGolden, DryRunOfAFirstRunFromS3) {
-  auto engine = EngineBlueprintFor(RedshiftConfig());
-  ASSERT_TRUE(engine.ok()) << engine.status().message();
-  ListedSource songs({S3Object("s3://udacity-dend/song_data/A/A/A/TRAAAAW128F429D538.json", 261,
-                               "0c5f5d4ae4d32e2e1b2f4b17d8a8a1f0"),
-                      S3Object("s3://udacity-dend/song_data/A/A/B/TRAABCL128F4286650.json", 250,
-                               "1e0b2d2c5c9f1a07b1f0a4c3d8e9f7a6"),
-                      S3Object("s3://udacity-dend/song_data/A/B/C/TRABCAJ12903CDFCC2.json.gz", 201,
-                               "9d8c7b6a5f4e3d2c1b0a99887766554-2")});
-  ListedSource logs({S3Object("s3://udacity-dend/log_data/2018/11/2018-11-01-events.json", 7151,
-                              "a1b2c3d4e5f60718293a4b5c6d7e8f90"),
-                     S3Object("s3://udacity-dend/log_data/2018/11/2018-11-02 \"odd\\name\".json",
-                              110, "b1b2c3d4e5f60718293a4b5c6d7e8f90")});
-  EtlOptions options;
-  options.song_data = "s3://udacity-dend/song_data";
-  options.log_data = "s3://udacity-dend/log_data";
-  options.s3.region = "us-west-2";
-  auto plan = PlanRun(*engine, songs, logs, options, "2018-11-30 23:00:00");
-  ASSERT_TRUE(plan.ok()) << plan.status().message();
-  ExpectGolden("dry_run_s3.sql", *plan);
-}
-
-TEST(RedshiftGolden, DryRunOfARunFromLocalFiles) {
+// A dry run from local files: they are uploaded to the staging location, then COPYed from
+// manifests, and the plan says so without contacting S3 (RedshiftMoto.ADryRunIsTheRunRecorded
+// compares a whole plan with the run).
+TEST(RedshiftPlan, LocalFilesAreUploadedThenCopiedAndNothingIsContacted) {
+  TempDir dir;
+  const fs::path songs = dir / "song_data", logs = dir / "log_data";
+  fs::create_directories(songs / "A");
+  fs::create_directories(logs);
+  WriteFile(songs / "A" / "TRAAAAW128F429D538.json", ReadFile(SampleSongFile()));
+  WriteFile(logs / "2018-11-01-events.json", ReadFile(SampleLogFile()));
+  WriteFile(logs / "2018-11-02-events.json", ReadFile(SampleLogFile()));
   Config config = RedshiftConfig();
   config.log_jsonpath.clear();  // sparkify writes its own JSONPaths file
   config.staging_uri = "s3://stage-bucket/team/sparkify/";
   config.lock_timeout_seconds = 30;
-  auto engine = EngineBlueprintFor(config);
-  ASSERT_TRUE(engine.ok()) << engine.status().message();
-  SourceFile song, gz, early, late;
-  song.path = "data/song_data/A/TRAAAAW128F429D538.json";
-  song.size = 261;
-  gz.path = "data/song_data/B/TRAABCL128F4286650.json.gz";
-  gz.size = 180;
-  early.path = "data/log_data/2018-11-01-events.json";
-  late.path = "data/log_data/2018-11-02-events.json";
-  late.size = 9000;
-  ListedSource songs({song, gz}), logs({early, late});
   EtlOptions options;
-  options.song_data = "data/song_data";
-  options.log_data = "data/log_data";
+  options.song_data = songs.string();
+  options.log_data = logs.string();
   options.create_missing_tables = true;  // `run`
   options.full_refresh = true;
   options.since = "2018-11-02";
   options.max_errors.max_count = 25;
   options.s3.region = "eu-central-1";
-  auto plan = PlanRun(*engine, songs, logs, options, "2018-12-01 06:30:00");
+  options.s3.endpoint_url = "http://127.0.0.1:1";  // nothing listens: S3 is never asked
+  auto plan = PlanEtl(config, options);
   ASSERT_TRUE(plan.ok()) << plan.status().message();
-  ExpectGolden("dry_run_local.sql", *plan);
+  const std::string& text = *plan;
+  EXPECT_NE(text.find("-- sparkify run --dry-run: one run on engine redshift"), std::string::npos);
+  EXPECT_NE(text.find("-- logs: " + QuotedPath(logs.string()) + ": 1 file(s), " +
+                      std::to_string(fs::file_size(logs / "2018-11-02-events.json")) +
+                      " bytes (1 more outside --since/--until), which the warehouse reads itself"),
+            std::string::npos)
+      << text.substr(0, 2000);
+  EXPECT_NE(text.find("DISTKEY (start_time)"), std::string::npos) << "`run` creates the tables";
+  EXPECT_NE(text.find("SET statement_timeout TO 30000;"), std::string::npos) << "the lock's wait";
+  EXPECT_NE(text.find("DELETE FROM songplays;"), std::string::npos) << "--full-refresh";
+  const std::regex upload(
+      "-- upload " +
+      std::regex_replace(logs.string(), std::regex(R"([.^$|()\[\]{}*+?\\])"), R"(\$&)") +
+      R"(/2018-11-02-events.json to s3://stage-bucket/team/sparkify/run-1-\d{8}T\d{6}Z/logs/)");
+  EXPECT_TRUE(std::regex_search(text, upload)) << text.substr(0, 4000);
+  EXPECT_EQ(text.find("2018-11-01-events.json to"), std::string::npos) << "outside --since";
+  EXPECT_NE(text.find("sparkify's JSONPaths for the 18 event fields"), std::string::npos);
+  EXPECT_NE(text.find("COPY load_events ("), std::string::npos);
+  EXPECT_NE(text.find("IAM_ROLE '" + std::string(kRole) + "'"), std::string::npos);
+  EXPECT_NE(text.find("MAXERROR 26"), std::string::npos) << "fails at the 26th rejection";
+  EXPECT_NE(text.find("INSERT INTO \"load_files\" ("), std::string::npos) << "the ledger's rows";
+  EXPECT_NE(text.find(ReadFile(fs::path(SPARKIFY_SOURCE_DIR) / "sql" / "common" /
+                               "check_unique_songplays.sql")
+                          .substr(0, 40)),
+            std::string::npos)
+      << "the uniqueness checks of an engine that does not enforce keys";
+  EXPECT_EQ(text.rfind("COMMIT;\n"), text.size() - 8);
 }
 
 TEST(RedshiftPlan, RefusesWithoutRoleOrStagingForLocalFiles) {
+  TempDir dir;
+  fs::create_directories(dir / "song_data");
+  WriteFile(dir / "song_data" / "a.json", ReadFile(SampleSongFile()));
+  EtlOptions options;
+  options.song_data = (dir / "song_data").string();
+  options.log_data = (dir / "song_data").string();
+  options.s3.region = "us-west-2";
   Config config = RedshiftConfig();
   config.iam_role_arn.clear();
-  auto engine = EngineBlueprintFor(config);
-  ASSERT_TRUE(engine.ok());
-  ListedSource songs({S3Object("s3://b/song_data/a.json", 1, "e")}), logs({});
-  EtlOptions options;
-  options.s3.region = "us-west-2";
-  auto plan = PlanRun(*engine, songs, logs, options, "2018-11-30 23:00:00");
+  auto plan = PlanEtl(config, options);
   ASSERT_FALSE(plan.ok());
   EXPECT_NE(plan.status().message().find("[IAM_ROLE] ARN"), std::string::npos)
       << plan.status().message();
@@ -242,67 +250,42 @@ TEST(RedshiftPlan, RefusesWithoutRoleOrStagingForLocalFiles) {
   // RedshiftMoto.WithoutStagingCopyReadsTheSourcesThemselves).
   config = RedshiftConfig();
   config.staging_uri.clear();
-  engine = EngineBlueprintFor(config);
-  ASSERT_TRUE(engine.ok());
-  ListedSource local_songs({SourceFile{"data/song_data/a.json", 1, 0, ""}});
-  plan = PlanRun(*engine, local_songs, logs, options, "2018-11-30 23:00:00");
+  plan = PlanEtl(config, options);
   ASSERT_FALSE(plan.ok());
   EXPECT_NE(plan.status().message().find("--staging-uri s3://bucket/prefix"), std::string::npos)
       << plan.status().message();
 }
 
-TEST(RedshiftPlan, ClientStagingEnginesShowTheirBulkLoads) {
+TEST(DryRun, ClientStagingEnginesShowTheRowsTheyWouldLoad) {
   for (const char* name : {"sqlite", "postgres"}) {
     Config config;
     config.engine = name;
-    auto engine = EngineBlueprintFor(config);
-    ASSERT_TRUE(engine.ok()) << engine.status().message();
-    ListedSource songs({S3Object("s3://b/song_data/a.json", 10, "e1")}),
-        logs({S3Object("s3://b/log_data/2018-11-01-events.json", 10, "e2"),
-              S3Object("s3://b/log_data/2018-11-02-events.json", 10, "e3")});
-    EtlOptions staged;  // SQLite loads the events directly unless asked to stage them
-    staged.event_load = EventLoad::kStaged;
-    auto plan = PlanRun(*engine, songs, logs, staged, "2018-11-30 23:00:00");
+    EtlOptions options;
+    options.song_data = (SampleDir() / "song_data").string();
+    options.log_data = (SampleDir() / "log_data").string();
+    options.since = options.until = "2018-11-30";
+    auto plan = PlanEtl(config, options);  // the direct load, by default
     ASSERT_TRUE(plan.ok()) << plan.status().message();
-    EXPECT_NE(plan->find("bulk-loads their records into staging_songs"), std::string::npos);
-    EXPECT_NE(plan->find("decodes 2 file(s) and bulk-loads their records into staging_events"),
-              std::string::npos)
+    EXPECT_NE(plan->find("-- load 71 row(s) into staging_songs ("), std::string::npos) << *plan;
+    EXPECT_NE(plan->find(" row(s) into songplays ("), std::string::npos) << name;
+    EXPECT_EQ(plan->find("into staging_events ("), std::string::npos) << name;
+    // The ledger's rows are shown: the one log file in the window, by its path.
+    EXPECT_NE(
+        plan->find(
+            " | \"logs\" | " +
+            QuotedPath(
+                (SampleDir() / "log_data" / "2018" / "11" / "2018-11-30-events.json").string())),
+        std::string::npos)
         << *plan;
+
+    options.event_load = EventLoad::kStaged;
+    plan = PlanEtl(config, options);
+    ASSERT_TRUE(plan.ok()) << plan.status().message();
+    EXPECT_NE(plan->find(" row(s) into staging_events ("), std::string::npos) << *plan;
     EXPECT_NE(plan->find("ON CONFLICT"), std::string::npos) << name << ": its own transforms";
     EXPECT_EQ(plan->find("check_unique"), std::string::npos) << name << " enforces keys";
     EXPECT_EQ(plan->find("COPY load_"), std::string::npos);
   }
-}
-
-// The blueprints of a dry run have the traits the opened engines have.
-TEST(RedshiftPlan, BlueprintTraitsMatchTheEngines) {
-  TempDir dir;
-  SqliteOptions sqlite;
-  sqlite.path = (dir / "t.db").string();
-  auto opened = OpenSqliteEngine(sqlite);
-  ASSERT_TRUE(opened.ok());
-  Config config;
-  config.engine = "sqlite";
-  auto blueprint = EngineBlueprintFor(config);
-  ASSERT_TRUE(blueprint.ok());
-  const EngineTraits& a = (*opened)->traits();
-  const EngineTraits& b = blueprint->traits;
-  EXPECT_EQ(a.name, b.name);
-  EXPECT_EQ(a.sql_dialects, b.sql_dialects);
-  EXPECT_EQ(a.enforces_unique_keys, b.enforces_unique_keys);
-  EXPECT_EQ(a.backslash_escapes_in_literals, b.backslash_escapes_in_literals);
-  // Whether the warehouse stages the files itself: the engine's server_staging(), the plan's.
-  EXPECT_EQ((*opened)->server_staging(), nullptr);
-  EXPECT_EQ(blueprint->staging, nullptr);
-  auto redshift_blueprint = EngineBlueprintFor(RedshiftConfig());
-  ASSERT_TRUE(redshift_blueprint.ok());
-  EXPECT_NE(redshift_blueprint->staging, nullptr);
-
-  const EngineTraits redshift = RedshiftEngine::Traits();
-  EXPECT_EQ(redshift.name, "redshift");
-  EXPECT_EQ(redshift.sql_dialects, (std::vector<std::string>{"redshift", "postgres", "common"}));
-  EXPECT_FALSE(redshift.enforces_unique_keys);
-  EXPECT_TRUE(redshift.backslash_escapes_in_literals);
 }
 
 TEST(RedshiftJsonPaths, TheCourseFileAndOursAreAcceptedOthersAreNot) {
@@ -376,11 +359,11 @@ TEST(DryRun, EveryEnginePrintsThePlanWithoutConnecting) {
       RunSparkify("etl --dry-run --database " + db.string() + SampleArgs() + " --since 2018-11-30");
   ASSERT_EQ(sqlite.exit_code, 0) << sqlite.err;
   EXPECT_FALSE(fs::exists(db));
-  EXPECT_NE(sqlite.out.find("plan of one run on engine sqlite"), std::string::npos);
-  EXPECT_NE(sqlite.out.find("-- logs: \"" + (SampleDir() / "log_data").string() +
-                            "\": 1 file(s) (29 more outside --since/--until, not shown)"),
-            std::string::npos)
-      << sqlite.out;
+  EXPECT_NE(sqlite.out.find("--dry-run: one run on engine sqlite "), std::string::npos);
+  const size_t logs =
+      sqlite.out.find("-- logs: \"" + (SampleDir() / "log_data").string() + "\": 1 file(s), ");
+  ASSERT_NE(logs, std::string::npos) << sqlite.out.substr(0, 2000);
+  EXPECT_NE(sqlite.out.find(" bytes (29 more outside --since/--until): ", logs), std::string::npos);
   EXPECT_NE(sqlite.out.find("BEGIN IMMEDIATE;"), std::string::npos);
   EXPECT_NE(sqlite.out.find("COMMIT;"), std::string::npos);
 
@@ -390,9 +373,9 @@ TEST(DryRun, EveryEnginePrintsThePlanWithoutConnecting) {
       RunSparkify("etl --dry-run --engine postgres --database 'postgresql://u:" + secret +
                   "@203.0.113.1:1/nowhere'" + SampleArgs());
   ASSERT_EQ(postgres.exit_code, 0) << postgres.err;
-  EXPECT_NE(postgres.out.find("plan of one run on engine postgres"), std::string::npos);
+  EXPECT_NE(postgres.out.find("--dry-run: one run on engine postgres "), std::string::npos);
   EXPECT_NE(
-      postgres.out.find("-- songs: \"" + (SampleDir() / "song_data").string() + "\": 71 file(s)"),
+      postgres.out.find("-- songs: \"" + (SampleDir() / "song_data").string() + "\": 71 file(s), "),
       std::string::npos);
   EXPECT_EQ((postgres.out + postgres.err).find(secret), std::string::npos);
 
@@ -406,12 +389,11 @@ TEST(DryRun, EveryEnginePrintsThePlanWithoutConnecting) {
   const CommandResult redshift =
       RunSparkify("run --dry-run --config " + cfg.string() + SampleArgs() + " --region us-west-2");
   ASSERT_EQ(redshift.exit_code, 0) << redshift.err;
-  EXPECT_NE(redshift.out.find("plan of one run on engine redshift"), std::string::npos);
+  EXPECT_NE(redshift.out.find("--dry-run: one run on engine redshift "), std::string::npos);
   EXPECT_NE(redshift.out.find("COPY load_events ("), std::string::npos);
   EXPECT_NE(redshift.out.find("IAM_ROLE '" + std::string(kRole) + "'"), std::string::npos);
-  EXPECT_TRUE(std::regex_search(
-      redshift.out, std::regex("FROM 's3://sparkify-staging/runs/run-\\{\\{run_id\\}\\}-"
-                               "[0-9]{8}T[0-9]{6}Z/logs.manifest'")))
+  EXPECT_TRUE(std::regex_search(redshift.out, std::regex("FROM 's3://sparkify-staging/runs/run-1-"
+                                                         "[0-9]{8}T[0-9]{6}Z/logs.manifest'")))
       << redshift.out.substr(0, 3000);
   EXPECT_NE(redshift.out.find("DISTKEY (start_time)"), std::string::npos) << "`run` creates";
   for (const std::string& hidden : {secret, std::string("AwsSecretKey/Example")}) {

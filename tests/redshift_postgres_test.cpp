@@ -261,13 +261,11 @@ class EmulatedCopy final : public ServerStaging {
  public:
   explicit EmulatedCopy(Engine& engine) : engine_(engine) {}
 
-  Result<std::string> Plan(const ServerLoadRequest&) override { return std::string(); }
-
   Result<ServerLoadResult> Load(const ServerLoadRequest& request) override {
     const bool events = request.table == "staging_events";
     const std::vector<std::string>& dialects = engine_.traits().sql_dialects;
-    const std::map<std::string, std::string> vars = {{"run_id", request.run_id},
-                                                     {"file_id", request.file_id},
+    const std::map<std::string, std::string> vars = {{"run_id", std::to_string(request.run_id)},
+                                                     {"file_id", std::to_string(request.file_id)},
                                                      {"manifest", "'s3://emulated/manifest'"}};
     auto create = LoadSql(dialects, events ? "create_load_events" : "create_load_songs");
     if (!create.ok()) return create.status();
@@ -325,8 +323,8 @@ class EmulatedCopy final : public ServerStaging {
       RowWriter& q = **quarantine;
       for (size_t i = 0; i < rejected.size(); ++i) {
         const Rejection& r = rejected[i];
-        q.Integer(std::stoll(request.run_id));
-        q.Integer(std::stoll(request.file_id));
+        q.Integer(request.run_id);
+        q.Integer(request.file_id);
         q.Text(request.source);
         q.Text(rejected_paths[i]);
         q.Integer(r.position.line);
@@ -350,8 +348,8 @@ class EmulatedCopy final : public ServerStaging {
     auto stage = LoadSql(dialects, events ? "stage_events" : "stage_songs", vars);
     if (!stage.ok()) return stage.status();
     SPARKIFY_RETURN_IF_ERROR(engine_.Execute(*stage));
-    auto staged =
-        Count("SELECT COUNT(*) FROM " + request.table + " WHERE file_id = " + request.file_id);
+    auto staged = Count("SELECT COUNT(*) FROM " + request.table +
+                        " WHERE file_id = " + std::to_string(request.file_id));
     if (!staged.ok()) return staged.status();
     ServerLoadResult result;
     result.read = *copied + static_cast<int64_t>(rejected.size());

@@ -1,11 +1,11 @@
 // Helpers of the Redshift tests, which have no cluster to talk to:
 //
-// - RecordingEngine: an Engine that runs nothing and records every statement it is given, in
-//   order, as one transcript. It stands where a Redshift cluster would, to capture the exact SQL
-//   the library's code paths issue (RunEtl, CreateTables, RunChecks, RedshiftStaging::Load) for
-//   golden files; it answers queries from a script the test gives (no answer: no rows). It
-//   checks nothing about the SQL: semantics are tested on the real PostgreSQL server, and the
-//   Redshift-only text is checked against the documentation by the person who updates a golden.
+// - RedshiftRecorder: the library's RecordingEngine (engine/recording_engine.h) where a Redshift
+//   cluster would be, to capture the exact SQL the library's code paths issue (RunEtl,
+//   CreateTables, RunChecks, RedshiftStaging::Load) for golden files, with the answers a test
+//   scripts. It checks nothing about the SQL: semantics are tested on the real PostgreSQL
+//   server, and the Redshift-only text is checked against the documentation by the person who
+//   updates a golden.
 // - ListedSource: a Source with a fixed listing (s3:// paths need no S3) and, optionally, bytes.
 // - ExpectGolden: compares text with tests/golden/redshift/<name>, byte for byte, or rewrites the
 //   file when SPARKIFY_UPDATE_GOLDEN=1 is set (then review the diff against the documentation).
@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/recording_engine.h"
 #include "engine/redshift_engine.h"
 #include "source/source.h"
 #include "sparkify/engine.h"
@@ -27,61 +28,16 @@
 
 namespace sparkify::testing {
 
-class RecordingEngine final : public Engine {
- public:
-  // Answers a query (its text as sent); return std::nullopt for "no rows".
-  using Answer = std::function<std::optional<QueryResult>(std::string_view sql)>;
-
-  RecordingEngine(EngineTraits traits, std::string begin_sql)
-      : traits_(std::move(traits)), begin_sql_(std::move(begin_sql)) {}
-
-  const EngineTraits& traits() const override { return traits_; }
-  Status Execute(std::string_view sql) override {
-    Record(sql);
-    return fail ? fail(sql) : Status::Ok();
-  }
-  Result<QueryResult> Query(std::string_view sql) override {
-    Record(sql);
-    if (answer) {
-      if (auto rows = answer(sql)) return *rows;
-    }
-    return QueryResult{};
-  }
-  Status Begin() override {
-    Record(begin_sql_);
-    return Status::Ok();
-  }
-  Status Commit() override {
-    Record("COMMIT");
-    return Status::Ok();
-  }
-  Status Rollback() override {
-    Record("ROLLBACK");
-    return Status::Ok();
-  }
-  Result<std::unique_ptr<RowWriter>> OpenWriter(std::string_view table,
-                                                const std::vector<std::string>& columns) override {
-    return MakeRedshiftInsertWriter(*this, table, columns);
-  }
-  Result<bool> TableExists(std::string_view) override { return true; }
-  ServerStaging* server_staging() override { return staging; }
-
-  Answer answer;
-  std::function<Status(std::string_view sql)> fail;  // when set, what Execute(sql) returns
-  ServerStaging* staging = nullptr;
-  std::string transcript;
-
- private:
-  void Record(std::string_view sql) {
-    std::string text(sql);
-    while (!text.empty() && (text.back() == '\n' || text.back() == ' ')) text.pop_back();
-    if (!text.empty() && text.back() != ';') text += ";";
-    transcript += text + "\n";
-  }
-
-  EngineTraits traits_;
-  std::string begin_sql_;
-};
+// A RecordingEngine in a Redshift cluster's place: Redshift's traits and lock statements (waiting
+// 10 s, statement_timeout restored to 0), its INSERT writer; no server staging until a test sets
+// one.
+inline std::unique_ptr<RecordingEngine> RedshiftRecorder() {
+  RecordingEngine::Options options;
+  options.traits = RedshiftEngine::Traits();
+  options.begin = RedshiftEngine::BeginStatements(10000, "0").value();
+  options.open_writer = MakeRedshiftInsertWriter;
+  return std::make_unique<RecordingEngine>(std::move(options));
+}
 
 // One row of text values, for RecordingEngine answers.
 inline QueryResult Rows(std::vector<std::string> columns,

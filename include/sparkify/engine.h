@@ -26,8 +26,8 @@ struct EngineTraits {
   std::string name;  // "sqlite", "postgres", "redshift"
   // Folders of sql/ searched in order for a statement file, most specific first.
   std::vector<std::string> sql_dialects;
-  // Whether the warehouse stages the files itself is not a trait: it is server_staging() (a
-  // plan: EngineBlueprint::staging), the one way to ask.
+  // Whether the warehouse stages the files itself is not a trait: it is server_staging(), the
+  // one way to ask.
   // False when the warehouse does not enforce primary keys and unique constraints (Redshift):
   // the pipeline then runs the check_unique_* queries after the transforms and fails the run
   // on a violation, before it commits.

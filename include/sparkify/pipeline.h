@@ -126,11 +126,13 @@ Result<LoadReport> RunEtl(Engine& engine, const EtlOptions& options);
 // not be opened): the SQLite file, or host, port, database, user and schema as given.
 WarehouseTarget DescribeTarget(const Config& config);
 
-// `etl --dry-run`: the plan of one run on the engine `config` names, as SQL text with comments:
-// the files each source lists in the --since/--until window (all of them: without a connection
-// the ledger is unknown) and every statement in order (for Redshift the COPY statements and their
-// manifests' locations). Connects to no warehouse and changes nothing; only lists the sources.
-// No password or secret key appears in it (the IAM role ARN does: it is not a secret).
+// `etl --dry-run`: RunEtlReporting on the recording engine of the engine `config` names
+// (engine/recording_engine.h), as SQL text with comments: a header with what each source gave
+// (files, bytes, records), then every statement in order. Queries answer no rows, so it is the
+// plan of a first load: into a new warehouse when options.create_missing_tables (`run`), else
+// into an empty one. Connects to no warehouse and changes nothing; the sources are listed and,
+// where the client loads them, read. An error is the run's. No password or secret key appears
+// in it (the IAM role ARN does: it is not a secret).
 Result<std::string> PlanEtl(const Config& config, const EtlOptions& options);
 
 // The load report as one JSON object (etl --json, etl_runs.report): status ("succeeded" or

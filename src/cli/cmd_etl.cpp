@@ -117,9 +117,9 @@ void Setup(CLI::App& app, const char* name, const char* description, bool create
                   "Redshift: a writable s3://bucket/prefix for the run's manifests and uploads of "
                   "local files (dwh.cfg [S3] STAGING)");
   cmd->add_flag("--dry-run", options->dry_run,
-                "print the plan to stdout (the files listed in the --since/--until window and "
-                "every SQL statement in order) without connecting to the warehouse or changing "
-                "anything");
+                "print the plan to stdout: the run itself on a recording engine (what it reads, "
+                "every SQL statement in order, as a first load), without connecting to the "
+                "warehouse or changing anything");
   CLI::Option* dry_run = cmd->get_option("--dry-run");
   cmd->add_flag("--json", options->json,
                 "write the load report to stdout as one JSON object, also when the run fails "

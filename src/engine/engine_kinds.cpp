@@ -28,11 +28,17 @@ Result<std::unique_ptr<Engine>> OpenSqlite(const Config& config, WarehouseAccess
   return OpenSqliteEngine(options);
 }
 
-Result<EngineBlueprint> SqliteBlueprint(const Config&) {
-  EngineBlueprint blueprint;
-  blueprint.traits = SqliteTraits();
-  blueprint.begin = "BEGIN IMMEDIATE;  -- the run's lock: SQLite's write lock";
-  return blueprint;
+// What a dry run shows of the rows it would write: those of the ledger and the quarantine (the
+// files the run reads, the records it sets aside); the other tables' rows are counted.
+const std::vector<std::string> kRowsShownInPlans = {"load_files", "load_errors"};
+
+Result<std::unique_ptr<RecordingEngine>> PlanSqlite(const Config& config) {
+  RecordingEngine::Options options;
+  options.traits = SqliteTraits();
+  options.begin = kSqliteBegin;
+  options.target = SqliteTarget(config);
+  options.rows_shown = kRowsShownInPlans;
+  return std::make_unique<RecordingEngine>(std::move(options));
 }
 
 // --- server engines (postgres, redshift) ---
@@ -85,12 +91,17 @@ Result<std::unique_ptr<Engine>> OpenPostgres(const Config& config, WarehouseAcce
   return OpenPostgresEngine(ConnectionOptions(config, access));
 }
 
-Result<EngineBlueprint> PostgresBlueprint(const Config& config) {
-  EngineBlueprint blueprint;
-  blueprint.traits = PostgresEngine::Traits();
-  blueprint.begin = "BEGIN;\n-- the run's lock: SELECT pg_advisory_xact_lock(<key of schema " +
-                    config.schema + ">), waiting up to lock_timeout";
-  return blueprint;
+Result<std::unique_ptr<RecordingEngine>> PlanPostgres(const Config& config) {
+  // Without a connection the session's own lock_timeout is unknown: the plan shows none set.
+  auto lock =
+      PostgresEngine::RunLockFor(ConnectionOptions(config, WarehouseAccess::kReadWrite), "0");
+  if (!lock.ok()) return lock.status();
+  RecordingEngine::Options options;
+  options.traits = PostgresEngine::Traits();
+  options.begin = RunLockStatements(*lock);
+  options.target = ServerTarget(config);
+  options.rows_shown = kRowsShownInPlans;
+  return std::make_unique<RecordingEngine>(std::move(options));
 }
 
 RedshiftStagingOptions StagingOptions(const Config& config) {
@@ -115,26 +126,32 @@ Result<std::unique_ptr<Engine>> OpenRedshift(const Config& config, WarehouseAcce
   return RedshiftEngine::Open({ConnectionOptions(config, access), StagingOptions(config)});
 }
 
-Result<EngineBlueprint> RedshiftBlueprint(const Config& config) {
-  EngineBlueprint blueprint;
-  blueprint.traits = RedshiftEngine::Traits();
+Result<std::unique_ptr<RecordingEngine>> PlanRedshift(const Config& config) {
+  // The session's statement_timeout, which the lock sets back, is read once connected.
   auto begin = RedshiftEngine::BeginStatements(std::max(config.lock_timeout_seconds * 1000, 1),
                                                "{{statement_timeout}}");
   if (!begin.ok()) return begin.status();
-  blueprint.begin = *begin;
-  blueprint.staging = std::make_unique<RedshiftStaging>(StagingOptions(config), nullptr);
-  return blueprint;
+  RecordingEngine::Options options;
+  options.traits = RedshiftEngine::Traits();
+  options.begin = *begin;
+  options.target = ServerTarget(config);
+  options.open_writer = MakeRedshiftInsertWriter;
+  auto engine = std::make_unique<RecordingEngine>(std::move(options));
+  RecordingEngine& recorder = *engine;
+  engine->set_server_staging(std::make_unique<RedshiftStaging>(
+      StagingOptions(config), recorder,
+      [&recorder](std::string_view text) { recorder.Note(text); }));
+  return engine;
 }
 
 }  // namespace
 
 const std::vector<EngineKind>& EngineKinds() {
   static const std::vector<EngineKind> kKinds = {
-      {"sqlite", "a SQLite file on this machine", nullptr, SqliteTarget, OpenSqlite,
-       SqliteBlueprint},
-      {"postgres", "a PostgreSQL server", nullptr, ServerTarget, OpenPostgres, PostgresBlueprint},
+      {"sqlite", "a SQLite file on this machine", nullptr, SqliteTarget, OpenSqlite, PlanSqlite},
+      {"postgres", "a PostgreSQL server", nullptr, ServerTarget, OpenPostgres, PlanPostgres},
       {"redshift", "an Amazon Redshift cluster, which reads the files from S3 itself",
-       CheckRedshiftConfig, ServerTarget, OpenRedshift, RedshiftBlueprint},
+       CheckRedshiftConfig, ServerTarget, OpenRedshift, PlanRedshift},
   };
   return kKinds;
 }
@@ -158,10 +175,10 @@ std::string EngineNamesText() {
   return text;
 }
 
-Result<EngineBlueprint> EngineBlueprintFor(const Config& config) {
+Result<std::unique_ptr<RecordingEngine>> OpenPlanEngine(const Config& config) {
   auto kind = FindEngineKind(config.engine);
   if (!kind.ok()) return kind.status();
-  return (*kind)->blueprint(config);
+  return (*kind)->plan(config);  // the connection's settings are not needed: none is made
 }
 
 }  // namespace sparkify

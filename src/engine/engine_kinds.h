@@ -3,7 +3,7 @@
 // A row says everything that depends on an engine's name: the name itself (the value of
 // --engine, SPARKIFY_ENGINE and [WAREHOUSE] ENGINE), its line in --help, what it needs of the
 // configuration, where its warehouse is (from the configuration alone, never a secret), how it
-// opens, and what a plan (--dry-run) knows of it without connecting. The configuration, the
+// opens, and the recording engine a dry run runs on in its place. The configuration, the
 // command line and the pipeline all read this table; nothing else branches on an engine's name.
 // Adding an engine is its class (include/sparkify/engine.h) and one row in engine_kinds.cpp.
 //
@@ -15,21 +15,12 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/server_staging.h"
+#include "engine/recording_engine.h"
 #include "sparkify/config.h"
 #include "sparkify/engine.h"
 #include "sparkify/status.h"
 
 namespace sparkify {
-
-// What a plan needs of an engine, known without connecting.
-struct EngineBlueprint {
-  EngineTraits traits;
-  std::string begin;  // how a run starts its transaction and takes the lock, as SQL text
-  // How the warehouse stages files itself (Engine::server_staging() of the opened engine), for
-  // plans only; null when rows are staged through the client.
-  std::unique_ptr<ServerStaging> staging;
-};
 
 struct EngineKind {
   const char* name;         // "sqlite", "postgres", "redshift"
@@ -40,7 +31,10 @@ struct EngineKind {
   // Where its warehouse is (the SQLite file; host, port, database, user, schema as given).
   WarehouseTarget (*describe)(const Config& config);
   Result<std::unique_ptr<Engine>> (*open)(const Config& config, WarehouseAccess access);
-  Result<EngineBlueprint> (*blueprint)(const Config& config);
+  // A RecordingEngine standing for the engine `open` would return, connecting to nothing: its
+  // traits, the statements its Begin() sends, its row writer and its server staging (in plan
+  // mode). A dry run is the run over it.
+  Result<std::unique_ptr<RecordingEngine>> (*plan)(const Config& config);
 };
 
 // Every engine of this build, in the order --help lists them.
@@ -52,7 +46,7 @@ Result<const EngineKind*> FindEngineKind(std::string_view name);
 // The names for messages: "sqlite, postgres or redshift".
 std::string EngineNamesText();
 
-// The blueprint of the engine `config` names.
-Result<EngineBlueprint> EngineBlueprintFor(const Config& config);
+// The recording engine of the engine `config` names (EngineKind::plan), for dry runs.
+Result<std::unique_ptr<RecordingEngine>> OpenPlanEngine(const Config& config);
 
 }  // namespace sparkify

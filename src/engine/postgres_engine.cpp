@@ -167,32 +167,35 @@ Result<PostgresEngine::SessionPtr> PostgresEngine::Connect(const PostgresOptions
   return session;
 }
 
-Result<std::unique_ptr<Engine>> PostgresEngine::Open(const PostgresOptions& options) {
-  auto session = Connect(options);
-  if (!session.ok()) return session.status();
+Result<RunLock> PostgresEngine::RunLockFor(const PostgresOptions& options,
+                                           const std::string& session_lock_timeout) {
   // Waits at most lock_timeout: the session's own, else lock_wait_ms.
-  const std::string own_timeout = (*session)->lock_timeout;
+  const std::string& own_timeout = session_lock_timeout;
   const std::map<std::string, std::string> vars = {
       {"key", std::to_string(LockKey(options.schema))},
       {"wait", own_timeout != "0" ? SqlQuote(own_timeout) : std::to_string(options.lock_wait_ms)},
       {"restore", SqlQuote(own_timeout)}};
-  Result<RunLock> lock = Status::Ok();
   if (own_timeout == "0" && options.lock_wait_ms <= 0) {
     // --lock-timeout 0 means "do not wait", as on SQLite; lock_timeout = 0 would mean "wait
     // forever" to PostgreSQL, so the lock is only tried.
     auto sql = LoadSql(Traits().sql_dialects, "try_lock_warehouse", vars);
     if (!sql.ok()) return sql.status();
-    lock = RunLockFromSql(*sql, "--lock-timeout 0 does not wait");
+    auto lock = RunLockFromSql(*sql, "--lock-timeout 0 does not wait");
     if (lock.ok()) lock->only_tries = true;
-  } else {
-    auto sql = LoadSql(Traits().sql_dialects, "lock_warehouse", vars);
-    if (!sql.ok()) return sql.status();
-    lock = RunLockFromSql(
-        *sql,
-        "gave up waiting after " +
-            (own_timeout != "0" ? own_timeout : std::to_string(options.lock_wait_ms) + " ms") +
-            " (lock_timeout)");
+    return lock;
   }
+  auto sql = LoadSql(Traits().sql_dialects, "lock_warehouse", vars);
+  if (!sql.ok()) return sql.status();
+  return RunLockFromSql(
+      *sql, "gave up waiting after " +
+                (own_timeout != "0" ? own_timeout : std::to_string(options.lock_wait_ms) + " ms") +
+                " (lock_timeout)");
+}
+
+Result<std::unique_ptr<Engine>> PostgresEngine::Open(const PostgresOptions& options) {
+  auto session = Connect(options);
+  if (!session.ok()) return session.status();
+  auto lock = RunLockFor(options, (*session)->lock_timeout);
   if (!lock.ok()) return lock.status();
   std::unique_ptr<PostgresEngine> engine(
       new PostgresEngine(Traits(), std::move(session).value(), options));
@@ -314,6 +317,10 @@ Status PostgresEngine::Rollback() {
   if (!result.ok()) return result.status();
   // ROLLBACK undid the SETs that followed the lock: the session would keep the lock's wait.
   return run_lock_.after_rollback.empty() ? Status::Ok() : Execute(run_lock_.after_rollback);
+}
+
+std::string RunLockStatements(const RunLock& lock) {
+  return lock.before_begin + "BEGIN;\n" + lock.lock;
 }
 
 Result<RunLock> RunLockFromSql(const std::string& text, std::string busy_reason) {

@@ -79,6 +79,8 @@ struct RunLock {
 // Splits a lock_warehouse.sql text at its "BEGIN;" line: the statements before it, and the lock
 // statement with those after it; an error when the text has no BEGIN followed by a statement.
 Result<RunLock> RunLockFromSql(const std::string& text, std::string busy_reason);
+// The statements Begin() sends for `lock`, in order, as one text (for plans).
+std::string RunLockStatements(const RunLock& lock);
 
 class PostgresEngine : public Engine {
  public:
@@ -86,6 +88,10 @@ class PostgresEngine : public Engine {
   static Result<std::unique_ptr<Engine>> Open(const PostgresOptions& options);
   // The traits of an engine Open() returns (for plans made without connecting).
   static EngineTraits Traits();
+  // The lock Begin() takes on a connection with `options` whose session sets lock_timeout to
+  // `session_lock_timeout` ("0": none, the lock then waits options.lock_wait_ms).
+  static Result<RunLock> RunLockFor(const PostgresOptions& options,
+                                    const std::string& session_lock_timeout);
 
   ~PostgresEngine() override;
   PostgresEngine(const PostgresEngine&) = delete;

@@ -219,8 +219,8 @@ Result<RedshiftCopyPlan> BuildCopyPlan(const RedshiftStagingOptions& options, bo
   }
 
   const std::map<std::string, std::string> vars = {
-      {"run_id", request.run_id},
-      {"file_id", request.file_id},
+      {"run_id", std::to_string(request.run_id)},
+      {"file_id", std::to_string(request.file_id)},
       {"manifest", Literal(plan.batches.empty() ? "" : plan.batches.front().from)}};
   for (auto [name, out] :
        {std::pair{plan.events ? "create_load_events" : "create_load_songs", &plan.create_sql},

@@ -1,8 +1,8 @@
 // RedshiftCopyPlan: what loading one batch of files into Redshift takes, decided before anything
 // runs: the local files to upload and their keys, the manifests (or, without a staging location,
 // the folder or keys COPY reads directly), the COPY statements and the statements around them
-// (create the load table, read the rejections, stage, count). RedshiftStaging renders a plan as
-// the dry-run's text or carries it out (redshift_staging.h).
+// (create the load table, read the rejections, stage, count). RedshiftStaging carries a plan out
+// (redshift_staging.h).
 //
 // Building a plan is pure except for one listing: without a staging location, the source's S3
 // folder is listed to know whether one COPY of the folder reads exactly the listed files. A plan

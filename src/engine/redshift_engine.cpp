@@ -147,7 +147,7 @@ Result<std::unique_ptr<Engine>> RedshiftEngine::Open(const RedshiftOptions& opti
 
 RedshiftEngine::RedshiftEngine(SessionPtr session, const RedshiftOptions& options)
     : PostgresEngine(Traits(), std::move(session), options.connection),
-      staging_(options.staging, this) {}
+      staging_(options.staging, *this) {}
 
 Result<RunLock> RedshiftEngine::RunLockFor(int lock_wait_ms, const std::string& restore) {
   // statement_timeout 0 would mean no limit: --lock-timeout 0 waits 1 ms.

@@ -10,34 +10,17 @@
 namespace sparkify {
 namespace {
 
-// Every line of `text` as a comment line.
-std::string Commented(const std::string& text) {
+// Every line of `text`, indented.
+std::string Indented(const std::string& text) {
   std::string out;
   size_t pos = 0;
   while (pos < text.size()) {
     size_t end = text.find('\n', pos);
     if (end == std::string::npos) end = text.size();
-    out += "--   " + text.substr(pos, end - pos) + "\n";
+    out += "  " + text.substr(pos, end - pos) + "\n";
     pos = end + 1;
   }
   return out;
-}
-
-// Statement text ends with exactly one newline.
-std::string Statement(std::string sql) {
-  while (!sql.empty() && (sql.back() == '\n' || sql.back() == ' ')) sql.pop_back();
-  return sql + "\n";
-}
-
-Result<int64_t> Number(const std::string& text, const char* what) {
-  int64_t value = 0;
-  const auto end = text.data() + text.size();
-  const auto parsed = std::from_chars(text.data(), end, value);
-  if (parsed.ec != std::errc() || parsed.ptr != end) {
-    return Status::InvalidArgument(
-        fmt::format("Redshift staging: {} '{}' is not a number", what, text));
-  }
-  return value;
 }
 
 Result<int64_t> Count(Engine& engine, const std::string& sql) {
@@ -49,71 +32,18 @@ Result<int64_t> Count(Engine& engine, const std::string& sql) {
 
 }  // namespace
 
-RedshiftStaging::RedshiftStaging(RedshiftStagingOptions options, Engine* engine)
-    : options_(std::move(options)), engine_(engine) {}
+RedshiftStaging::RedshiftStaging(RedshiftStagingOptions options, Engine& engine,
+                                 PlanNotes plan_notes)
+    : options_(std::move(options)), engine_(engine), plan_notes_(std::move(plan_notes)) {}
 RedshiftStaging::~RedshiftStaging() = default;
 
 void RedshiftStaging::ReadRejectionsFromStl() { stl_load_errors_ = true; }
 
-Result<std::string> RedshiftStaging::Plan(const ServerLoadRequest& request) {
-  auto built = BuildCopyPlan(options_, stl_load_errors_, request);
-  if (!built.ok()) return built.status();
-  const RedshiftCopyPlan& plan = *built;
-  std::string out = fmt::format(
-      "-- stage {}: {} file(s) into {} as batch (file id) {}, loaded by the cluster with COPY\n",
-      request.source, request.files.size(), request.table, request.file_id);
-  for (const CopyUpload& u : plan.uploads) {
-    out += fmt::format("-- upload {} to {}\n", request.files[u.file].path, u.url);
-  }
-  if (!plan.jsonpaths_key.empty()) {
-    out += fmt::format("-- write {}: sparkify's JSONPaths for the 18 event fields\n",
-                       plan.jsonpaths_url);
-  } else if (plan.events) {
-    out += fmt::format("-- check {}: the 18 event fields in staging_events' order\n",
-                       options_.log_jsonpath);
-  }
-  for (const CopyBatch& b : plan.batches) {
-    if (b.manifest_key.empty()) {
-      out += fmt::format(
-          "-- COPY from {}: {}\n", b.from,
-          b.urls.size() == 1 && b.urls[0] == b.from
-              ? "one object, no other key begins with its key"
-              : fmt::format("every object under it is one of the {} listed", b.urls.size()));
-    } else {
-      out += fmt::format("-- write {}:\n", b.manifest_url) + Commented(b.manifest_body);
-    }
-  }
-  out += Statement(plan.create_sql);
-  for (const CopyBatch& b : plan.batches) {
-    out += Statement(b.copy_sql);
-    out += Statement(plan.errors_sql);
-    out += "-- each record COPY rejected: a load_errors row (INSERT ... VALUES)\n";
-  }
-  out += Statement(plan.count_load_sql);
-  out += Statement(plan.stage_sql);
-  out += Statement(plan.count_staged_sql);
-  out += Statement(plan.sql_errors_sql);
-  return out;
-}
-
-Result<ServerLoadResult> RedshiftStaging::Load(const ServerLoadRequest& request) {
-  if (engine_ == nullptr) {
-    return Status::InvalidArgument("Redshift staging: no connection (a plan only)");
-  }
-  auto run_id = Number(request.run_id, "run id");
-  if (!run_id.ok()) return run_id.status();
-  auto file_id = Number(request.file_id, "file id");
-  if (!file_id.ok()) return file_id.status();
-  auto built = BuildCopyPlan(options_, stl_load_errors_, request);
-  if (!built.ok()) return built.status();
-  const RedshiftCopyPlan& plan = *built;
-  if (plan.batches.empty()) return ServerLoadResult{};
-
+Status RedshiftStaging::WriteObjects(const ServerLoadRequest& request,
+                                     const RedshiftCopyPlan& plan) {
   auto client = StagingS3Client(options_, request);
   if (!client.ok()) return client.status();
   S3Client& s3 = **client;
-
-  // Everything the cluster reads must be in S3 before the first COPY.
   PaddedBuffer buffer;
   for (const CopyUpload& u : plan.uploads) {
     const SourceFile& file = request.files[u.file];
@@ -142,36 +72,76 @@ Result<ServerLoadResult> RedshiftStaging::Load(const ServerLoadRequest& request)
     SPARKIFY_RETURN_IF_ERROR(
         s3.PutObject(plan.staging_bucket, b.manifest_key, b.manifest_body, "application/json"));
   }
+  return Status::Ok();
+}
 
+Status RedshiftStaging::DescribeObjects(const ServerLoadRequest& request,
+                                        const RedshiftCopyPlan& plan) {
+  std::string out = fmt::format(
+      "stage {}: {} file(s) into {} as batch (file id) {}, loaded by the cluster with COPY\n",
+      request.source, request.files.size(), request.table, request.file_id);
+  for (const CopyUpload& u : plan.uploads) {
+    out += fmt::format("upload {} to {}\n", request.files[u.file].path, u.url);
+  }
+  if (!plan.jsonpaths_key.empty()) {
+    out +=
+        fmt::format("write {}: sparkify's JSONPaths for the 18 event fields\n", plan.jsonpaths_url);
+  } else if (plan.events) {
+    out += fmt::format("check {}: the 18 event fields in staging_events' order\n",
+                       options_.log_jsonpath);
+  }
+  for (const CopyBatch& b : plan.batches) {
+    if (b.manifest_key.empty()) {
+      out += fmt::format(
+          "COPY from {}: {}\n", b.from,
+          b.urls.size() == 1 && b.urls[0] == b.from
+              ? "one object, no other key begins with its key"
+              : fmt::format("every object under it is one of the {} listed", b.urls.size()));
+    } else {
+      out += fmt::format("write {}:\n", b.manifest_url) + Indented(b.manifest_body);
+    }
+  }
+  plan_notes_(out);
+  return Status::Ok();
+}
+
+Result<ServerLoadResult> RedshiftStaging::Load(const ServerLoadRequest& request) {
+  auto built = BuildCopyPlan(options_, stl_load_errors_, request);
+  if (!built.ok()) return built.status();
+  const RedshiftCopyPlan& plan = *built;
+  if (plan.batches.empty()) return ServerLoadResult{};
+  // Everything the cluster reads must be in S3 before the first COPY.
+  SPARKIFY_RETURN_IF_ERROR(plan_notes_ ? DescribeObjects(request, plan)
+                                       : WriteObjects(request, plan));
   ServerLoadResult result;
-  SPARKIFY_RETURN_IF_ERROR(engine_->Execute(plan.create_sql).WithContext(plan.load_table));
+  SPARKIFY_RETURN_IF_ERROR(engine_.Execute(plan.create_sql).WithContext(plan.load_table));
   std::vector<CopyRejection> rejected;
   for (const CopyBatch& b : plan.batches) {
     const std::string what = fmt::format("COPY {} from {}", plan.load_table, b.from);
-    if (Status copied = engine_->Execute(b.copy_sql); !copied.ok()) {
-      return ExplainFailedCopy(*engine_, plan, stl_load_errors_, copied.WithContext(what));
+    if (Status copied = engine_.Execute(b.copy_sql); !copied.ok()) {
+      return ExplainFailedCopy(engine_, plan, stl_load_errors_, copied.WithContext(what));
     }
-    auto errors = ReadCopyRejections(*engine_, plan, stl_load_errors_);
+    auto errors = ReadCopyRejections(engine_, plan, stl_load_errors_);
     if (!errors.ok()) return errors.status();
     for (CopyRejection& r : *errors) rejected.push_back(std::move(r));
   }
   SPARKIFY_RETURN_IF_ERROR(
-      WriteCopyRejections(*engine_, request.source, *run_id, *file_id, rejected));
+      WriteCopyRejections(engine_, request.source, request.run_id, request.file_id, rejected));
   for (const CopyRejection& r : rejected) {
     if (result.first_errors.size() >= kFirstCopyErrorsShown) break;
     result.first_errors.push_back(DescribeRejection(r));
   }
 
-  auto copied = Count(*engine_, plan.count_load_sql);
+  auto copied = Count(engine_, plan.count_load_sql);
   if (!copied.ok()) return copied.status();
-  SPARKIFY_RETURN_IF_ERROR(engine_->Execute(plan.stage_sql).WithContext(request.table));
-  auto staged = Count(*engine_, plan.count_staged_sql);
+  SPARKIFY_RETURN_IF_ERROR(engine_.Execute(plan.stage_sql).WithContext(request.table));
+  auto staged = Count(engine_, plan.count_staged_sql);
   if (!staged.ok()) return staged.status();
   result.loaded = *staged;
   result.read = *copied + static_cast<int64_t>(rejected.size());
   result.quarantined = result.read - result.loaded;
   if (*copied > *staged) {  // records stage_*.sql quarantined
-    auto reasons = engine_->Query(plan.sql_errors_sql);
+    auto reasons = engine_.Query(plan.sql_errors_sql);
     if (!reasons.ok()) return reasons.status();
     for (const auto& row : reasons->rows) {
       if (result.first_errors.size() >= kFirstCopyErrorsShown) break;

@@ -16,8 +16,10 @@
 //
 // The work is split: redshift_copy_plan.h decides what a batch takes (uploads, manifests, COPY
 // statements), redshift_rejections.h reads back and records what COPY rejected, and
-// redshift_jsonpaths.h holds the columns and the JSONPaths document; this class renders a plan
-// (Plan) or carries it out on the engine (Load). It owns its options; the engine is borrowed.
+// redshift_jsonpaths.h holds the columns and the JSONPaths document; this class carries the plan
+// out on the engine. In a dry run (on a RecordingEngine, with plan notes) the objects it would
+// write to and read from S3 are described in notes instead, and S3 is never contacted. It owns
+// its options; the engine is borrowed.
 //
 // COPY authorizes with IAM_ROLE (the ARN is not a secret); no AWS key ever appears in a
 // statement. REGION is the S3 objects' region (S3Options: --region, AWS_REGION, ...): the
@@ -26,8 +28,10 @@
 // Not thread-safe: one run uses it on the thread that owns the engine.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "engine/redshift_copy_plan.h"
 #include "engine/redshift_jsonpaths.h"
@@ -38,11 +42,14 @@ namespace sparkify {
 
 class RedshiftStaging final : public ServerStaging {
  public:
-  // Statements run on `engine`; with a null engine only Plan() works (dry runs, golden files).
-  RedshiftStaging(RedshiftStagingOptions options, Engine* engine);
+  // Comment lines for a dry run's transcript (RecordingEngine::Note).
+  using PlanNotes = std::function<void(std::string_view text)>;
+
+  // Statements run on `engine`. With `plan_notes` (a dry run) the S3 objects are described
+  // through it, not written or read.
+  RedshiftStaging(RedshiftStagingOptions options, Engine& engine, PlanNotes plan_notes = nullptr);
   ~RedshiftStaging() override;
 
-  Result<std::string> Plan(const ServerLoadRequest& request) override;
   Result<ServerLoadResult> Load(const ServerLoadRequest& request) override;
   // Rejected records are read from SYS_LOAD_ERROR_DETAIL (copy_errors.sql) unless this is called:
   // then from STL_LOAD_ERRORS (copy_errors_stl.sql), for clusters without that view
@@ -50,9 +57,15 @@ class RedshiftStaging final : public ServerStaging {
   void ReadRejectionsFromStl();
 
  private:
+  // What the cluster reads before the first COPY: uploads, the JSONPaths file (or the configured
+  // one, checked), the manifests; written to S3, or described in the plan notes.
+  Status WriteObjects(const ServerLoadRequest& request, const RedshiftCopyPlan& plan);
+  Status DescribeObjects(const ServerLoadRequest& request, const RedshiftCopyPlan& plan);
+
   RedshiftStagingOptions options_;
   bool stl_load_errors_ = false;  // ReadRejectionsFromStl()
-  Engine* engine_;
+  Engine& engine_;
+  PlanNotes plan_notes_;
 };
 
 }  // namespace sparkify

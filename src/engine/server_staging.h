@@ -9,9 +9,8 @@
 // tag its rows with the file they came from. A batch is therefore the unit the warehouse can
 // take back when one of its files changes.
 //
-// Plan() returns what Load() would do, as SQL text with comments, and connects to nothing (for
-// --dry-run and the golden files). Load() runs inside the run's transaction. Neither is
-// thread-safe; both run on the caller's thread.
+// Load() runs inside the run's transaction, on the caller's thread; not thread-safe. In a dry run
+// it runs on a RecordingEngine (recording_engine.h), which records its statements.
 #pragma once
 
 #include <cstdint>
@@ -26,10 +25,10 @@
 namespace sparkify {
 
 struct ServerLoadRequest {
-  std::string source;   // "songs" or "logs", as in load_files.source and load_errors.source
-  std::string table;    // the staging table: staging_songs or staging_events
-  std::string run_id;   // a number, or a placeholder such as {{run_id}} in plans
-  std::string file_id;  // the batch's file id: the same forms
+  std::string source;  // "songs" or "logs", as in load_files.source and load_errors.source
+  std::string table;   // the staging table: staging_songs or staging_events
+  int64_t run_id = 0;
+  int64_t file_id = 0;  // the batch's file id
   // Names this run's objects in the staging location (manifests, uploads), e.g.
   // "run-7-20181101T000000Z"; unique per run so two warehouses sharing it never mix.
   std::string token;
@@ -56,8 +55,6 @@ struct ServerLoadResult {
 class ServerStaging {
  public:
   virtual ~ServerStaging() = default;
-  // What Load() would do, one statement or comment block after the other.
-  virtual Result<std::string> Plan(const ServerLoadRequest& request) = 0;
   virtual Result<ServerLoadResult> Load(const ServerLoadRequest& request) = 0;
 };
 

@@ -133,7 +133,7 @@ class SqliteEngine final : public Engine {
   }
 
   Status Begin() override {
-    if (sqlite3_exec(db_.get(), "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) != SQLITE_OK) {
+    if (sqlite3_exec(db_.get(), kSqliteBegin, nullptr, nullptr, nullptr) != SQLITE_OK) {
       return SqliteError(db_.get(), path_, "cannot start the run");
     }
     in_transaction_ = true;

@@ -24,4 +24,7 @@ Result<std::unique_ptr<Engine>> OpenSqliteEngine(const SqliteOptions& options);
 // The traits of every SQLite engine (also for plans made without opening one).
 EngineTraits SqliteTraits();
 
+// What Begin() runs: the run's transaction, holding SQLite's write lock from its start.
+inline constexpr const char* kSqliteBegin = "BEGIN IMMEDIATE";
+
 }  // namespace sparkify

@@ -27,10 +27,6 @@
 namespace sparkify {
 namespace {
 
-// The transforms and the reported tables, in order (shared with the --dry-run plan).
-const auto& kTransforms = kTransformSteps;
-const auto& kReportTables = kReportedTables;
-
 // Test-only: SPARKIFY_TEST_KILL_AT=<step> makes the process SIGKILL itself when it reaches that
 // step, so tests can prove a run killed at any step leaves the warehouse unchanged. Steps:
 // begin, after-songs, after-logs, after-<transform name>, before-commit.
@@ -288,7 +284,7 @@ Status LoadStaged(Run& run, Sources& sources) {
   run.progress.Done();
   run.Phase("stage");
   SPARKIFY_RETURN_IF_ERROR(run.CheckCounts());
-  for (const char* name : kTransforms) SPARKIFY_RETURN_IF_ERROR(run.Transform(name));
+  for (const char* name : kTransformSteps) SPARKIFY_RETURN_IF_ERROR(run.Transform(name));
   return Status::Ok();
 }
 
@@ -326,7 +322,7 @@ Status LoadDirect(Run& run, Sources& sources) {
 
 Status CountTables(Run& run, int64_t songplays_before) {
   LoadReport& report = run.report;
-  for (const char* table : kReportTables) {
+  for (const char* table : kReportedTables) {
     auto n = QueryInteger(run.engine, std::string("SELECT COUNT(*) FROM ") + table);
     if (!n.ok()) return n.status();
     report.tables[table] = *n;

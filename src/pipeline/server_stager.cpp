@@ -154,8 +154,8 @@ Status StageOnServer(Engine& engine, ServerStaging& staging, Source& source,
     ServerLoadRequest request;
     request.source = settings.source_name;
     request.table = settings.table;
-    request.run_id = std::to_string(settings.run_id);
-    request.file_id = std::to_string(batch);
+    request.run_id = settings.run_id;
+    request.file_id = batch;
     request.token = settings.token;
     request.location = settings.location;
     request.files = std::move(to_load);
@@ -180,7 +180,7 @@ Status StageOnServer(Engine& engine, ServerStaging& staging, Source& source,
   return ledger.Append(engine, settings.run_id, rows);
 }
 
-std::string StagingToken(const std::string& run_id, const std::string& started_at) {
+std::string StagingToken(int64_t run_id, const std::string& started_at) {
   std::string compact;
   for (char c : started_at) {
     if (c == ' ') {
@@ -189,7 +189,7 @@ std::string StagingToken(const std::string& run_id, const std::string& started_a
       compact.push_back(c);
     }
   }
-  return "run-" + run_id + "-" + compact + "Z";
+  return "run-" + std::to_string(run_id) + "-" + compact + "Z";
 }
 
 Status StageSourcesOnServer(Engine& engine, Source& songs, Source& logs, const EtlOptions& options,
@@ -202,7 +202,7 @@ Status StageSourcesOnServer(Engine& engine, Source& songs, Source& logs, const E
   }
   ServerStagerSettings settings;
   settings.run_id = run_id;
-  settings.token = StagingToken(std::to_string(run_id), UtcNow());
+  settings.token = StagingToken(run_id, UtcNow());
   settings.max_errors = options.max_errors.max_count;
   settings.s3 = options.s3;
   settings.source_name = "songs";

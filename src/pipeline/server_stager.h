@@ -54,8 +54,7 @@ Status StageSourcesOnServer(Engine& engine, Source& songs, Source& logs, const E
                             Progress& progress);
 
 // The name of a run's objects in the staging location: "run-<run_id>-<UTC time>", e.g.
-// run-7-20181101T213005Z for `started_at` '2018-11-01 21:30:05' (`run_id` may be a placeholder
-// in plans).
-std::string StagingToken(const std::string& run_id, const std::string& started_at);
+// run-7-20181101T213005Z for `started_at` '2018-11-01 21:30:05'.
+std::string StagingToken(int64_t run_id, const std::string& started_at);
 
 }  // namespace sparkify

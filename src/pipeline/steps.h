@@ -1,5 +1,4 @@
-// The statement names and tables of a run, in order, shared by the run (etl.cpp) and its plan
-// (plan.cpp, --dry-run), so the plan shows what the run does.
+// The statement names and tables of a run, in order (etl.cpp, direct_load.cpp).
 #pragma once
 
 #include "sparkify/engine.h"

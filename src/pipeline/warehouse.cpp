@@ -64,21 +64,6 @@ Status CreateTables(Engine& engine, bool drop_first) {
   return status;
 }
 
-Result<std::string> CreateTablesStatements(const Config& config) {
-  auto blueprint = EngineBlueprintFor(config);
-  if (!blueprint.ok()) return blueprint.status();
-  const auto& dialects = blueprint->traits.sql_dialects;
-  // The same statements, in the same order, as CreateTables(engine, /*drop_first=*/true).
-  std::string text = "-- sparkify create-tables --dry-run (engine " + config.engine + ")\n";
-  for (const char* name : {"drop_tables", "create_tables", "create_staging_indexes"}) {
-    auto sql = LoadSql(dialects, name);
-    if (!sql.ok()) return sql.status();
-    text += "-- " + std::string(name) + "\n" + *sql;
-    if (!text.empty() && text.back() != '\n') text += '\n';
-  }
-  return text;
-}
-
 Result<std::vector<CheckResult>> RunChecks(Engine& engine) {
   const auto& dialects = engine.traits().sql_dialects;
   std::vector<CheckResult> results;
