@@ -83,7 +83,8 @@ TEST(EngineKinds, APlanEngineHasTheTraitsOfTheEngineItStandsFor) {
   EXPECT_EQ(a.enforces_unique_keys, b.enforces_unique_keys);
   EXPECT_EQ(a.backslash_escapes_in_literals, b.backslash_escapes_in_literals);
   EXPECT_EQ(a.loads_star_directly, b.loads_star_directly);
-  EXPECT_EQ(a.several_writers_at_once, b.several_writers_at_once);
+  EXPECT_NE((*opened)->skipping_writers(), nullptr);
+  EXPECT_NE((*plan)->skipping_writers(), nullptr);
   EXPECT_EQ((*opened)->server_staging(), nullptr);
   EXPECT_EQ((*plan)->server_staging(), nullptr);
   EXPECT_EQ((*opened)->target().file, (*plan)->target().file);
@@ -98,6 +99,7 @@ TEST(EngineKinds, APlanEngineHasTheTraitsOfTheEngineItStandsFor) {
   EXPECT_FALSE(redshift.enforces_unique_keys);
   EXPECT_TRUE(redshift.backslash_escapes_in_literals);
   EXPECT_FALSE(redshift.loads_star_directly);
+  EXPECT_EQ((*plan)->skipping_writers(), nullptr);
 }
 
 TEST(EngineKinds, ANameNotInTheTableIsRefusedNamingEveryEngine) {

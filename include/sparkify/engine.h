@@ -6,7 +6,8 @@
 //
 // Implementations: SQLite (embedded, default), PostgreSQL (libpq, COPY), Amazon Redshift (a
 // PostgreSQL subclass whose cluster stages the files itself, COPY from S3). An Engine owns its
-// connection; it is not thread-safe, and at most one RowWriter may be open at a time.
+// connection; it is not thread-safe, and at most one RowWriter may be open at a time (except
+// those of skipping_writers()).
 #pragma once
 
 #include <cstdint>
@@ -39,11 +40,7 @@ struct EngineTraits {
   // load, pipeline/direct_load.h) and this engine takes them (SQLite, PostgreSQL); false when
   // the warehouse stages the events itself (Redshift).
   bool loads_star_directly = false;
-  // True when several writers may be open at once and OpenWriterSkippingDuplicates works
-  // (SQLite): the direct load then routes each row to its tables as it comes. Otherwise (a
-  // PostgreSQL connection carries one COPY at a time) it COPYs batches of rows table by table
-  // (pipeline/direct_load.h).
-  bool several_writers_at_once = false;
+  // Whether several writers may be open at once is not a trait either: it is skipping_writers().
 };
 
 // How a command uses the warehouse: kReadOnly (check, status, errors) never creates or changes
@@ -77,7 +74,7 @@ class RowWriter {
   virtual Status EndRow() = 0;
   virtual Status Finish() = 0;
   // Rows EndRow() skipped so far because their key was already in the table (a writer opened
-  // with OpenWriterSkippingDuplicates); 0 for any other writer.
+  // with SkippingWriters::OpenWriterSkippingDuplicates); 0 for any other writer.
   virtual int64_t rows_skipped() const { return 0; }
 
   template <typename T>
@@ -92,6 +89,19 @@ class RowWriter {
       Text(*value);
     }
   }
+};
+
+// Writers of an engine that holds several open at once in the run's transaction, each skipping a
+// row whose key is already in its table (SQLite): the direct load then routes each row to its
+// tables as it comes. Without them (a PostgreSQL connection carries one COPY at a time) it COPYs
+// batches of rows table by table (pipeline/direct_load.h).
+class SkippingWriters {
+ public:
+  virtual ~SkippingWriters() = default;
+  // As Engine::OpenWriter, but a row whose key (primary key or unique index) is already in the
+  // table is skipped (RowWriter::rows_skipped), not an error; other writers may stay open.
+  virtual Result<std::unique_ptr<RowWriter>> OpenWriterSkippingDuplicates(
+      std::string_view table, const std::vector<std::string>& columns) = 0;
 };
 
 class Engine {
@@ -114,15 +124,6 @@ class Engine {
   virtual Result<std::unique_ptr<RowWriter>> OpenWriter(
       std::string_view table, const std::vector<std::string>& columns) = 0;
 
-  // As OpenWriter, but a row whose key (primary key or unique index) is already in the table is
-  // skipped, not an error. Engines whose traits say !several_writers_at_once fail.
-  virtual Result<std::unique_ptr<RowWriter>> OpenWriterSkippingDuplicates(
-      std::string_view table, const std::vector<std::string>& columns) {
-    (void)columns;
-    return Status::InvalidArgument(traits().name + " cannot skip duplicate rows of " +
-                                   std::string(table) + " while loading");
-  }
-
   // Whether `table` exists (in the engine's schema).
   virtual Result<bool> TableExists(std::string_view table) = 0;
 
@@ -130,6 +131,9 @@ class Engine {
   // the warehouse reads the files itself (Redshift COPY from S3); null when staging rows pass
   // through this process (RowWriter).
   virtual ServerStaging* server_staging() { return nullptr; }
+  // The engine's writers that may be open several at once and skip duplicate keys (owned by the
+  // engine): non-null on SQLite, null where a connection carries one load at a time.
+  virtual SkippingWriters* skipping_writers() { return nullptr; }
 };
 
 }  // namespace sparkify

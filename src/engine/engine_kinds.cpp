@@ -36,6 +36,7 @@ Result<std::unique_ptr<RecordingEngine>> PlanSqlite(const Config& config) {
   RecordingEngine::Options options;
   options.traits = SqliteTraits();
   options.begin = kSqliteBegin;
+  options.skipping_writers = true;
   options.target = SqliteTarget(config);
   options.rows_shown = kRowsShownInPlans;
   return std::make_unique<RecordingEngine>(std::move(options));

@@ -94,9 +94,6 @@ Result<std::unique_ptr<RowWriter>> RecordingEngine::OpenWriter(
 
 Result<std::unique_ptr<RowWriter>> RecordingEngine::OpenWriterSkippingDuplicates(
     std::string_view table, const std::vector<std::string>& columns) {
-  if (!options_.traits.several_writers_at_once) {
-    return Engine::OpenWriterSkippingDuplicates(table, columns);
-  }
   return std::unique_ptr<RowWriter>(std::make_unique<CountingWriter>(
       *this, table, columns, false, ", each row whose key is there already skipped"));
 }

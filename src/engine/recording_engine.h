@@ -27,7 +27,7 @@
 
 namespace sparkify {
 
-class RecordingEngine final : public Engine {
+class RecordingEngine final : public Engine, public SkippingWriters {
  public:
   // A query's scripted answer (the query's text as sent); std::nullopt for "no rows".
   using Answer = std::function<std::optional<QueryResult>(std::string_view sql)>;
@@ -45,6 +45,9 @@ class RecordingEngine final : public Engine {
     bool tables_exist = true;             // what TableExists() answers
     std::vector<std::string> rows_shown;  // tables whose rows the default writer shows
     WriterFactory open_writer;            // unset: the default writer
+    // Whether the engine it stands for has skipping_writers() (SQLite); they skip no row here
+    // (nothing is in the tables).
+    bool skipping_writers = false;
   };
 
   explicit RecordingEngine(Options options);
@@ -59,12 +62,13 @@ class RecordingEngine final : public Engine {
   Status Rollback() override;
   Result<std::unique_ptr<RowWriter>> OpenWriter(std::string_view table,
                                                 const std::vector<std::string>& columns) override;
-  // As the engine recorded: only when its traits say several_writers_at_once (SQLite); it skips
-  // no row (nothing is in the tables).
   Result<std::unique_ptr<RowWriter>> OpenWriterSkippingDuplicates(
       std::string_view table, const std::vector<std::string>& columns) override;
   Result<bool> TableExists(std::string_view table) override;
   ServerStaging* server_staging() override { return staging_; }
+  SkippingWriters* skipping_writers() override {
+    return options_.skipping_writers ? this : nullptr;
+  }
 
   // Appends `text` as comment lines: what a step does outside the warehouse (S3 uploads).
   void Note(std::string_view text);

@@ -78,7 +78,7 @@ class SqliteWriter final : public RowWriter {
   int column_ = 0;
 };
 
-class SqliteEngine final : public Engine {
+class SqliteEngine final : public Engine, public SkippingWriters {
  public:
   SqliteEngine(DatabaseHandle db, std::string path)
       : db_(std::move(db)), path_(std::move(path)), traits_(SqliteTraits()) {}
@@ -162,6 +162,7 @@ class SqliteEngine final : public Engine {
       std::string_view table, const std::vector<std::string>& columns) override {
     return OpenInsert(table, columns, " ON CONFLICT DO NOTHING");
   }
+  SkippingWriters* skipping_writers() override { return this; }
 
   Result<bool> TableExists(std::string_view table) override {
     auto rows = Query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '" +
@@ -203,7 +204,6 @@ EngineTraits SqliteTraits() {
   traits.name = "sqlite";
   traits.sql_dialects = {"sqlite", "common"};
   traits.loads_star_directly = true;
-  traits.several_writers_at_once = true;
   return traits;
 }
 

@@ -396,15 +396,16 @@ Status WriteDirectEvent(const EventRecord& e, int64_t file_id, int64_t line, Dir
 }
 
 Result<std::unique_ptr<RowWriter>> OpenDirectEventWriter(Engine& engine, DirectWriteState& state) {
-  if (!engine.traits().several_writers_at_once) {
+  SkippingWriters* skipping = engine.skipping_writers();
+  if (skipping == nullptr) {
     return std::unique_ptr<RowWriter>(std::make_unique<BatchedDirectEventWriter>(engine, state));
   }
-  auto songplays = engine.OpenWriterSkippingDuplicates("songplays", ColumnsOf(kToSongplays));
+  auto songplays = skipping->OpenWriterSkippingDuplicates("songplays", ColumnsOf(kToSongplays));
   if (!songplays.ok()) return songplays.status();
-  auto time = engine.OpenWriterSkippingDuplicates("time", ColumnsOf(kToTime));
+  auto time = skipping->OpenWriterSkippingDuplicates("time", ColumnsOf(kToTime));
   if (!time.ok()) return time.status();
   auto user_events =
-      engine.OpenWriterSkippingDuplicates("direct_user_events", ColumnsOf(kToUserEvents));
+      skipping->OpenWriterSkippingDuplicates("direct_user_events", ColumnsOf(kToUserEvents));
   if (!user_events.ok()) return user_events.status();
   auto user_names = engine.OpenWriter("direct_user_names", ColumnsOf(kToUserNames));
   if (!user_names.ok()) return user_names.status();
@@ -455,7 +456,7 @@ Status WriteDirectUsers(Engine& engine, const LatestUsers& users) {
 }
 
 Status DistributeDirectEvents(Engine& engine, const std::map<std::string, std::string>& vars) {
-  if (engine.traits().several_writers_at_once) return Status::Ok();  // routed as they came
+  if (engine.skipping_writers() != nullptr) return Status::Ok();  // routed as they came
   auto sql = LoadSql(engine.traits().sql_dialects, kDirectDistribute, vars);
   if (!sql.ok()) return sql.status();
   return engine.Execute(*sql).WithContext(kDirectDistribute);
