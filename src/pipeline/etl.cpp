@@ -35,11 +35,29 @@ void KillPointForTests(const std::string& step) {
   if (target != nullptr && step == target) std::raise(SIGKILL);
 }
 
-Result<int64_t> QueryInteger(Engine& engine, const std::string& sql) {
-  auto result = engine.Query(sql);
-  if (!result.ok()) return result.status();
-  if (result->rows.empty() || result->rows[0].empty() || !result->rows[0][0]) return int64_t{0};
-  return NumberFromWarehouse<int64_t>(*result->rows[0][0], "a count");
+// The integers of the first row of the query `name` (sql/), NULL or no row as 0, one per column
+// up to `columns`.
+Result<std::vector<int64_t>> QueryIntegers(Engine& engine, const char* name, size_t columns,
+                                           const std::map<std::string, std::string>& vars = {}) {
+  auto sql = LoadSql(engine.traits().sql_dialects, name, vars);
+  if (!sql.ok()) return sql.status();
+  auto result = engine.Query(*sql);
+  if (!result.ok()) return result.status().WithContext(name);
+  std::vector<int64_t> values(columns, 0);
+  for (size_t i = 0; !result->rows.empty() && i < columns && i < result->rows[0].size(); ++i) {
+    if (!result->rows[0][i]) continue;
+    auto value = NumberFromWarehouse<int64_t>(*result->rows[0][i], name);
+    if (!value.ok()) return value.status();
+    values[i] = *value;
+  }
+  return values;
+}
+
+Result<int64_t> QueryInteger(Engine& engine, const char* name,
+                             const std::map<std::string, std::string>& vars = {}) {
+  auto values = QueryIntegers(engine, name, 1, vars);
+  if (!values.ok()) return values.status();
+  return (*values)[0];
 }
 
 Status ExecuteNamed(Engine& engine, const char* name,
@@ -179,8 +197,7 @@ Status LoadLogsDirect(Engine& engine, Source& logs, const EtlOptions& options, i
 Result<bool> ChooseEventLoad(Engine& engine, EventLoad load) {
   const EngineTraits& traits = engine.traits();
   if (!traits.loads_star_directly) return LoadsDirectly(traits, load, true);
-  auto staged =
-      QueryInteger(engine, "SELECT COUNT(*) FROM (SELECT 1 FROM staging_events LIMIT 1) AS e");
+  auto staged = QueryInteger(engine, "keeps_staged_events");
   if (!staged.ok()) return staged.status();
   if (load == EventLoad::kDirect && *staged > 0) {
     return Status::InvalidArgument(
@@ -189,10 +206,7 @@ Result<bool> ChooseEventLoad(Engine& engine, EventLoad load) {
         "reload it without staging");
   }
   if (load == EventLoad::kStaged && *staged == 0) {
-    auto loaded =
-        QueryInteger(engine,
-                     "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM songplays LIMIT 1) AS p) + "
-                     "(SELECT COUNT(*) FROM (SELECT 1 FROM users LIMIT 1) AS u)");
+    auto loaded = QueryInteger(engine, "holds_star_rows");
     if (!loaded.ok()) return loaded.status();
     if (*loaded > 0) {
       return Status::InvalidArgument(
@@ -323,12 +337,11 @@ Status LoadDirect(Run& run, Sources& sources) {
 Status CountTables(Run& run, int64_t songplays_before) {
   LoadReport& report = run.report;
   for (const char* table : kReportedTables) {
-    auto n = QueryInteger(run.engine, std::string("SELECT COUNT(*) FROM ") + table);
+    auto n = QueryInteger(run.engine, "count_rows", {{"table", table}});
     if (!n.ok()) return n.status();
     report.tables[table] = *n;
   }
-  auto matched =
-      QueryInteger(run.engine, "SELECT COUNT(*) FROM songplays WHERE song_id IS NOT NULL");
+  auto matched = QueryInteger(run.engine, "songplays_matched");
   if (!matched.ok()) return matched.status();
   report.songplays_matched = *matched;
   report.songplays_added = report.tables["songplays"] - songplays_before;
@@ -339,30 +352,28 @@ Status CountTables(Run& run, int64_t songplays_before) {
 Status RunInTransaction(Engine& engine, const EtlOptions& options, LoadReport& report,
                         const std::string& started_at) {
   Run run{engine, options, report, Progress(options.progress), Stopwatch(), {}};
-  auto run_id = QueryInteger(engine, "SELECT MAX(run_id) FROM etl_runs");
+  auto run_id = QueryInteger(engine, "run_last_id");
   if (!run_id.ok()) return run_id.status();
   report.run_id = *run_id + 1;
-  SPARKIFY_RETURN_IF_ERROR(engine.Execute(
-      fmt::format("INSERT INTO etl_runs (run_id, started_at, status) VALUES ({}, '{}', 'running')",
-                  report.run_id, started_at)));
+  SPARKIFY_RETURN_IF_ERROR(
+      ExecuteNamed(engine, "run_start",
+                   {{"run_id", std::to_string(report.run_id)}, {"started_at", started_at}}));
   SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, "prepare_run"));
   if (options.full_refresh) SPARKIFY_RETURN_IF_ERROR(ExecuteNamed(engine, "full_refresh"));
   auto direct = ChooseEventLoad(engine, options.event_load);
   if (!direct.ok()) return direct.status();
-  auto songplays_before = QueryInteger(engine, "SELECT COUNT(*) FROM songplays");
-  if (!songplays_before.ok()) return songplays_before.status();
-  auto last_songplay_id = QueryInteger(engine, "SELECT MAX(songplay_id) FROM songplays");
-  if (!last_songplay_id.ok()) return last_songplay_id.status();
-  auto max_file_id = QueryInteger(engine, "SELECT MAX(file_id) FROM load_files");
-  if (!max_file_id.ok()) return max_file_id.status();
-  run.next_file_id = *max_file_id + 1;
+  // The songplays before the run, the last songplay id and the last file id.
+  auto start = QueryIntegers(engine, "run_starting_point", 3);
+  if (!start.ok()) return start.status();
+  const int64_t songplays_before = (*start)[0];
+  run.next_file_id = (*start)[2] + 1;
   run.vars = {{"run_id", std::to_string(report.run_id)},
               {"first_file_id", std::to_string(run.next_file_id)},
-              {"last_songplay_id", std::to_string(*last_songplay_id)}};
+              {"last_songplay_id", std::to_string((*start)[1])}};
 
   // Into empty staging tables (a first load, a full refresh) the bulk load goes faster without
   // indexes, which are then built in one pass each.
-  auto staged_rows = QueryInteger(engine, kStagedRowsQuery);
+  auto staged_rows = QueryInteger(engine, "staged_rows");
   if (!staged_rows.ok()) return staged_rows.status();
   run.index_after_load = *staged_rows == 0;
   if (run.index_after_load) {
@@ -383,7 +394,7 @@ Status RunInTransaction(Engine& engine, const EtlOptions& options, LoadReport& r
   if (!engine.traits().enforces_unique_keys) SPARKIFY_RETURN_IF_ERROR(CheckUniqueKeys(engine));
   NoteSkipped("songs", *sources->songs, report.songs, report.warnings);
   NoteSkipped("logs", *sources->logs, report.logs, report.warnings);
-  return CountTables(run, *songplays_before);
+  return CountTables(run, songplays_before);
 }
 
 }  // namespace
@@ -426,12 +437,11 @@ EtlOutcome RunEtlReporting(Engine& engine, const EtlOptions& options) {
   status = RunInTransaction(engine, options, report, SqlUtc(started_at));
   if (status.ok()) {
     const std::time_t finished_at = finish(Status::Ok());
-    status = engine.Execute(fmt::format(
-        "UPDATE etl_runs SET finished_at = '{}', status = 'succeeded', report = {} WHERE run_id = "
-        "{}",
-        SqlUtc(finished_at),
-        SqlQuote(FormatReportJson(report), engine.traits().backslash_escapes_in_literals),
-        report.run_id));
+    status = ExecuteNamed(engine, "run_succeeded",
+                          {{"run_id", std::to_string(report.run_id)},
+                           {"finished_at", SqlUtc(finished_at)},
+                           {"report", SqlQuote(FormatReportJson(report),
+                                               engine.traits().backslash_escapes_in_literals)}});
   }
   if (status.ok()) {
     KillPointForTests("before-commit");

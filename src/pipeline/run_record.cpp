@@ -1,6 +1,6 @@
 #include "pipeline/run_record.h"
 
-#include <fmt/format.h>
+#include "engine/sql_catalog.h"
 
 #include "base/numbers.h"
 #include "base/sql_text.h"
@@ -14,7 +14,9 @@ constexpr size_t kRecordedErrorBytes = 4096;
 
 // MAX(run_id), 0 when there is no run.
 Result<int64_t> LastRunId(Engine& engine) {
-  auto rows = engine.Query("SELECT MAX(run_id) FROM etl_runs");
+  auto sql = LoadSql(engine.traits().sql_dialects, "run_last_id");
+  if (!sql.ok()) return sql.status();
+  auto rows = engine.Query(*sql);
   if (!rows.ok()) return rows.status();
   if (rows->rows.empty() || rows->rows[0].empty() || !rows->rows[0][0]) return int64_t{0};
   return NumberFromWarehouse<int64_t>(*rows->rows[0][0], "etl_runs.run_id");
@@ -30,12 +32,15 @@ void RecordFailedRun(Engine& engine, LoadReport& report, const std::string& star
     if (run_id.ok()) {
       report.run_id = *run_id + 1;
       const bool backslashes = engine.traits().backslash_escapes_in_literals;
-      status = engine.Execute(fmt::format(
-          "INSERT INTO etl_runs (run_id, started_at, finished_at, status, error, report) VALUES "
-          "({}, '{}', '{}', 'failed', {}, {})",
-          report.run_id, started_at, finished_at,
-          SqlQuote(CutAtCharacter(report.error.value_or(""), kRecordedErrorBytes), backslashes),
-          SqlQuote(FormatReportJson(report), backslashes)));
+      auto sql = LoadSql(
+          engine.traits().sql_dialects, "run_failed",
+          {{"run_id", std::to_string(report.run_id)},
+           {"started_at", started_at},
+           {"finished_at", finished_at},
+           {"error",
+            SqlQuote(CutAtCharacter(report.error.value_or(""), kRecordedErrorBytes), backslashes)},
+           {"report", SqlQuote(FormatReportJson(report), backslashes)}});
+      status = sql.ok() ? engine.Execute(*sql) : sql.status();
     } else {
       status = run_id.status();
     }

@@ -8,12 +8,6 @@
 namespace sparkify {
 
 // sql/<dialect>/transform_*.sql, in the order a run executes them.
-// Whether the staging tables hold any row: 0 means a first load (or a full refresh), which
-// builds the staging indexes after its bulk load.
-inline constexpr const char* kStagedRowsQuery =
-    "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM staging_events LIMIT 1) AS e) + "
-    "(SELECT COUNT(*) FROM (SELECT 1 FROM staging_songs LIMIT 1) AS s)";
-
 inline constexpr const char* kTransformSteps[] = {"transform_songs",     "transform_artists",
                                                   "transform_users",     "transform_user_levels",
                                                   "transform_songplays", "transform_time"};

@@ -125,7 +125,9 @@ Result<WarehouseStatus> ReadWarehouseStatus(Engine& engine, const StatusOptions&
     }
   }
   for (const char* table : kReportedTables) {
-    auto rows = engine.Query(std::string("SELECT COUNT(*) FROM ") + table);
+    auto sql = LoadSql(engine.traits().sql_dialects, "count_rows", {{"table", table}});
+    if (!sql.ok()) return sql.status();
+    auto rows = engine.Query(*sql);
     if (!rows.ok()) return rows.status();
     auto n = Integer(rows->rows.empty() || rows->rows[0].empty() ? std::nullopt : rows->rows[0][0],
                      table);

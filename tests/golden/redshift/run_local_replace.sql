@@ -16,6 +16,8 @@ BEGIN;
 LOCK sparkify_lock;
 SET statement_timeout TO '0';
 SELECT MAX(run_id) FROM etl_runs;
+-- The run's row, written once the run holds the lock; run_succeeded.sql completes it in the same
+-- transaction, so a run killed before its commit leaves no row (run_failed.sql records failures).
 INSERT INTO etl_runs (run_id, started_at, status) VALUES (2, '<time>', 'running');
 -- Per-run scratch tables (temporary: private to the connection, gone at its end). They hold
 -- what replaced file versions contributed, so the transforms can take it back.
@@ -24,9 +26,9 @@ CREATE TEMPORARY TABLE IF NOT EXISTS replaced_events (
 CREATE TEMPORARY TABLE IF NOT EXISTS replaced_songs (song_id TEXT, artist_id TEXT);
 DELETE FROM replaced_events;
 DELETE FROM replaced_songs;
-SELECT COUNT(*) FROM songplays;
-SELECT MAX(songplay_id) FROM songplays;
-SELECT MAX(file_id) FROM load_files;
+SELECT (SELECT COUNT(*) FROM songplays) AS songplays, (SELECT MAX(songplay_id) FROM songplays) AS last_songplay_id, (SELECT MAX(file_id) FROM load_files) AS last_file_id;
+-- Whether the staging tables hold any row: 0 means a first load (or a full refresh), which drops
+-- the staging indexes before its bulk load and builds them after it.
 SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM staging_events LIMIT 1) AS e) + (SELECT COUNT(*) FROM (SELECT 1 FROM staging_songs LIMIT 1) AS s);
 -- Redshift has no indexes: its tables are ordered by their sort keys (create_tables.sql),
 -- so there is nothing to drop before a first load or to build after it.;

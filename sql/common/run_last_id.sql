@@ -1,0 +1,1 @@
+SELECT MAX(run_id) FROM etl_runs;

@@ -1,0 +1,1 @@
+SELECT COUNT(*) FROM songplays WHERE song_id IS NOT NULL;
