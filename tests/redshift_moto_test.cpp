@@ -193,18 +193,25 @@ std::string Events(int day, int n) {
   return out;
 }
 
+// The buckets and objects of a first run: three songs (one gzipped), two days of logs, the
+// course's JSONPaths file.
+void PutFirstRunObjects(S3Client& s3) {
+  EXPECT_TRUE(s3.CreateBucket(kData).ok());
+  EXPECT_TRUE(s3.CreateBucket(kStaging).ok());
+  EXPECT_TRUE(s3.PutObject(kData, "song_data/A/one.json", kSong1).ok());
+  EXPECT_TRUE(s3.PutObject(kData, "song_data/A/two.json", kSong2).ok());
+  EXPECT_TRUE(s3.PutObject(kData, "song_data/B/three.json.gz", Gzip(kSong3)).ok());
+  EXPECT_TRUE(s3.PutObject(kData, "log_data/2018/11/2018-11-01-events.json", Events(1, 5)).ok());
+  EXPECT_TRUE(s3.PutObject(kData, "log_data/2018/11/2018-11-02-events.json", Events(2, 6)).ok());
+  EXPECT_TRUE(s3.PutObject(kData, "log_json_path.json", LogJsonPathsDocument()).ok());
+}
+
 TEST(RedshiftMoto, FirstRunFromS3TranscriptAndManifests) {
   std::unique_ptr<MotoServer> moto;
   SPARKIFY_START_MOTO(moto);
   auto s3 = Client(*moto);
-  ASSERT_TRUE(s3->CreateBucket(kData).ok());
-  ASSERT_TRUE(s3->CreateBucket(kStaging).ok());
-  ASSERT_TRUE(s3->PutObject(kData, "song_data/A/one.json", kSong1).ok());
-  ASSERT_TRUE(s3->PutObject(kData, "song_data/A/two.json", kSong2).ok());
-  ASSERT_TRUE(s3->PutObject(kData, "song_data/B/three.json.gz", Gzip(kSong3)).ok());
-  ASSERT_TRUE(s3->PutObject(kData, "log_data/2018/11/2018-11-01-events.json", Events(1, 5)).ok());
-  ASSERT_TRUE(s3->PutObject(kData, "log_data/2018/11/2018-11-02-events.json", Events(2, 6)).ok());
-  ASSERT_TRUE(s3->PutObject(kData, "log_json_path.json", LogJsonPathsDocument()).ok());
+  PutFirstRunObjects(*s3);
+  ASSERT_FALSE(::testing::Test::HasFailure());
 
   Cluster cluster(*moto, std::string("s3://") + kData + "/log_json_path.json");
   cluster.script.reject_at = 3;  // songs: two COPYs (plain, gzip); then the logs'
@@ -267,13 +274,8 @@ TEST(RedshiftMoto, ADryRunIsTheRunRecorded) {
   std::unique_ptr<MotoServer> moto;
   SPARKIFY_START_MOTO(moto);
   auto s3 = Client(*moto);
-  ASSERT_TRUE(s3->CreateBucket(kData).ok());
-  ASSERT_TRUE(s3->CreateBucket(kStaging).ok());
-  ASSERT_TRUE(s3->PutObject(kData, "song_data/A/one.json", kSong1).ok());
-  ASSERT_TRUE(s3->PutObject(kData, "song_data/B/three.json.gz", Gzip(kSong3)).ok());
-  ASSERT_TRUE(s3->PutObject(kData, "log_data/2018/11/2018-11-01-events.json", Events(1, 5)).ok());
-  ASSERT_TRUE(s3->PutObject(kData, "log_data/2018/11/2018-11-02-events.json", Events(2, 6)).ok());
-  ASSERT_TRUE(s3->PutObject(kData, "log_json_path.json", LogJsonPathsDocument()).ok());
+  PutFirstRunObjects(*s3);
+  ASSERT_FALSE(::testing::Test::HasFailure());
   const std::string jsonpath = std::string("s3://") + kData + "/log_json_path.json";
   EtlOptions options;
   options.song_data = std::string("s3://") + kData + "/song_data";
