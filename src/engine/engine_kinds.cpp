@@ -179,7 +179,8 @@ std::string EngineNamesText() {
 Result<std::unique_ptr<RecordingEngine>> OpenPlanEngine(const Config& config) {
   auto kind = FindEngineKind(config.engine);
   if (!kind.ok()) return kind.status();
-  return (*kind)->plan(config);  // the connection's settings are not needed: none is made
+  // Not check_config: a plan makes no connection, so it needs no connection setting.
+  return (*kind)->plan(config);
 }
 
 }  // namespace sparkify
