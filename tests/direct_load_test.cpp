@@ -342,6 +342,23 @@ TEST(DirectLoad, GeneratedDataGivesTheStagedWarehouseAndTheExpectedCounts) {
             1000);
 }
 
+// A warehouse an older sparkify created (before the direct load had its tables) is brought up to
+// date by `etl` and then loaded as a new one would be.
+TEST(DirectLoad, AWarehouseCreatedWithoutTheDirectTablesGetsThem) {
+  Dataset d;
+  TempDir scratch;
+  const fs::path old = scratch / "old.db", fresh = scratch / "fresh.db";
+  ASSERT_EQ(RunSparkify("create-tables --database " + old.string()).exit_code, 0);
+  testing::SqliteExec(old,
+                      "DROP TABLE direct_user_events; DROP TABLE direct_user_names; "
+                      "DROP TABLE direct_event_copies");
+  const auto r = RunSparkify("etl --until 2018-11-10 " + d.Args(old));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_GT(SqliteInt(old, "SELECT COUNT(*) FROM direct_user_events"), 0);
+  ASSERT_EQ(RunSparkify("run --until 2018-11-10 " + d.Args(fresh)).exit_code, 0);
+  EXPECT_EQ(testing::StarTables(old), testing::StarTables(fresh));
+}
+
 TEST(DirectLoad, AWarehouseIsLoadedOneWayOrTheOther) {
   Dataset d;
   TempDir scratch;

@@ -424,6 +424,14 @@ EtlOutcome RunEtlReporting(Engine& engine, const EtlOptions& options) {
                  : Status::InvalidArgument(
                        "the warehouse has no tables: run `sparkify create-tables` first (or "
                        "`sparkify run`)");
+  } else if (status.ok() && engine.traits().loads_star_directly) {
+    // A warehouse an older sparkify created lacks the direct load's tables (and, on PostgreSQL,
+    // songplays' file and line): create_tables.sql, every statement IF NOT EXISTS, adds them and
+    // changes nothing else.
+    auto current = engine.TableExists("direct_event_copies");
+    status = !current.ok() ? current.status()
+             : *current    ? Status::Ok()
+                           : CreateTables(engine, /*drop_first=*/false);
   }
   if (status.ok()) status = engine.Begin();
   if (!status.ok()) {  // before the run's lock: nothing to record, or no right to
